@@ -1,0 +1,71 @@
+package org.transcoder.media.ffmpeg;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a native child process with a deadline, capturing its output. A hang is killed at the
+ * deadline; a crash is an exit code, not a dead JVM.
+ */
+public final class NativeProcess {
+
+    private NativeProcess() {}
+
+    public static ProcessResult run(List<String> command, Map<String, String> env, Duration timeout)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new ProcessTimeoutException(command.get(0), timeout, err.getNow(""));
+            }
+            long wall = (System.nanoTime() - start) / 1_000_000;
+            return new ProcessResult(p.exitValue(), out.join(), err.join(), wall);
+        } catch (InterruptedException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while running " + command.get(0), e);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (in) {
+                        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                        in.transferTo(buf);
+                        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> {
+                    Thread t = new Thread(r, "native-process-drain");
+                    t.setDaemon(true);
+                    t.start();
+                });
+    }
+
+    /** The child ran past its deadline and was killed. */
+    public static final class ProcessTimeoutException extends IOException {
+        public ProcessTimeoutException(String program, Duration timeout, String stderr) {
+            super(program + " ran past its " + timeout.toSeconds() + " s deadline and was killed. " + stderr);
+        }
+    }
+}
