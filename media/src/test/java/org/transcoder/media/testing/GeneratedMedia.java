@@ -1,0 +1,131 @@
+package org.transcoder.media.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.transcoder.media.ffmpeg.FfmpegBinaries;
+import org.transcoder.media.ffmpeg.NativeProcess;
+import org.transcoder.media.ffmpeg.ProcessResult;
+
+/**
+ * Longer test inputs made by the bundled ffmpeg into {@code target/generated-media/} (or the
+ * directory in system property {@code transcoder.generated}), cached by name and never
+ * committed. Synthetic pictures get light noise so that they do not compress to nothing.
+ */
+public final class GeneratedMedia {
+
+    public static final String PROPERTY = "transcoder.generated";
+
+    private GeneratedMedia() {}
+
+    /** 60 s, 1920x1080, 30 fps H.264 High with a keyframe every 2 s (1800 frames), AAC stereo. */
+    public static Path clip60s1080p30Gop2s() {
+        return generate(
+                "60s_1080p30_gop2s_aac.mp4",
+                List.of(
+                        "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=60",
+                        "-f", "lavfi", "-i", "sine=frequency=440:beep_factor=4:duration=60:sample_rate=48000",
+                        "-filter_complex", "[0:v]noise=alls=12:allf=t[v]",
+                        "-map", "[v]", "-map", "1:a",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high",
+                        "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60",
+                        "-sc_threshold", "0", "-crf", "23",
+                        "-c:a", "aac", "-ac", "2", "-b:a", "128k",
+                        "-movflags", "+faststart"));
+    }
+
+    /**
+     * 60 s, 640x360, 30 fps H.264 with exactly one keyframe (the first), AAC stereo: the
+     * screen-recording case where chunks cannot be cut at source keyframes.
+     */
+    public static Path clip60sSingleKeyframe() {
+        return generate(
+                "60s_360p30_single_keyframe_aac.mp4",
+                List.of(
+                        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=60",
+                        "-f", "lavfi", "-i", "sine=frequency=330:duration=60:sample_rate=48000",
+                        "-filter_complex", "[0:v]noise=alls=12:allf=t[v]",
+                        "-map", "[v]", "-map", "1:a",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                        "-x264-params", "keyint=infinite:min-keyint=1:scenecut=0",
+                        "-crf", "23",
+                        "-c:a", "aac", "-ac", "2", "-b:a", "96k",
+                        "-movflags", "+faststart"));
+    }
+
+    /** Where generated media go. */
+    public static Path dir() {
+        String prop = System.getProperty(PROPERTY);
+        Path d =
+                prop != null && !prop.isBlank()
+                        ? Path.of(prop)
+                        : Path.of("target", "generated-media").toAbsolutePath();
+        try {
+            return Files.createDirectories(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs ffmpeg with {@code args} (inputs, filters, codecs; no output) into {@code dir()/name}
+     * unless that file exists already. Written to a temporary name first, so a killed run leaves
+     * no half file behind to be reused.
+     */
+    public static synchronized Path generate(String name, List<String> args) {
+        Path target = dir().resolve(name);
+        if (Files.isRegularFile(target)) {
+            try {
+                if (Files.size(target) > 0) {
+                    return target;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
+        Path tmp = dir().resolve(".tmp-" + ProcessHandle.current().pid() + "-" + name);
+        FfmpegBinaries bin = FfmpegBinaries.get();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin.ffmpeg().toString());
+        cmd.addAll(List.of("-hide_banner", "-nostdin", "-v", "error", "-y"));
+        cmd.addAll(args);
+        if (!ext.isEmpty()) {
+            cmd.addAll(List.of("-f", muxerFor(ext)));
+        }
+        cmd.add(tmp.toString());
+        try {
+            ProcessResult r = NativeProcess.run(cmd, bin.environment(), Duration.ofMinutes(10));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException(
+                        "Generating " + name + " failed (exit " + r.exitCode() + "): " + r.stderrTail());
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Generating " + name, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static String muxerFor(String ext) {
+        return switch (ext) {
+            case ".mp4", ".m4v" -> "mp4";
+            case ".mkv" -> "matroska";
+            case ".webm" -> "webm";
+            case ".ts" -> "mpegts";
+            case ".mov" -> "mov";
+            default -> throw new IllegalArgumentException("No muxer known for " + ext);
+        };
+    }
+}
