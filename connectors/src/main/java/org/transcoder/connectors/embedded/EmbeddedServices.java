@@ -1,0 +1,144 @@
+package org.transcoder.connectors.embedded;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the job talks to, started in this JVM for local mode and integration tests: Kafka
+ * (with the three topics), S3 (with the bucket), PostgreSQL and Redis. Starts them in parallel;
+ * closing stops all of them, child processes included.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
+
+    public static final String BUCKET = "transcoder";
+    public static final String UPLOADS_TOPIC = "video-uploads";
+    public static final String COMPLETIONS_TOPIC = "video-completions";
+    public static final String FAILURES_TOPIC = "video-failures";
+    public static final int UPLOADS_PARTITIONS = 2;
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedS3 s3;
+    private final EmbeddedPostgres postgres;
+    private final EmbeddedRedis redis;
+
+    private EmbeddedServices(
+            EmbeddedKafka kafka, EmbeddedS3 s3, EmbeddedPostgres postgres, EmbeddedRedis redis) {
+        this.kafka = kafka;
+        this.s3 = s3;
+        this.postgres = postgres;
+        this.redis = redis;
+    }
+
+    /** Starts all four under {@code workDir} (S3 objects land in {@code workDir/s3/<bucket>/}). */
+    public static EmbeddedServices start(Path workDir) {
+        long t0 = System.nanoTime();
+        ExecutorService pool =
+                Executors.newFixedThreadPool(4, r -> new Thread(r, "embedded-start"));
+        CompletableFuture<EmbeddedKafka> kafka =
+                async(pool, () -> startKafka(workDir.resolve("kafka")));
+        CompletableFuture<EmbeddedS3> s3 = async(pool, () -> startS3(workDir.resolve("s3")));
+        CompletableFuture<EmbeddedPostgres> pg =
+                async(pool, () -> EmbeddedPostgres.start(workDir.resolve("postgres")));
+        CompletableFuture<EmbeddedRedis> redis = async(pool, EmbeddedRedis::start);
+        pool.shutdown();
+        try {
+            CompletableFuture.allOf(kafka, s3, pg, redis).join();
+        } catch (CompletionException e) {
+            List<AutoCloseable> started = new ArrayList<>();
+            for (CompletableFuture<? extends AutoCloseable> f : List.of(kafka, s3, pg, redis)) {
+                if (!f.isCompletedExceptionally()) {
+                    started.add(f.join());
+                }
+            }
+            started.forEach(EmbeddedServices::closeQuietly);
+            throw new IllegalStateException("embedded services did not start", e.getCause());
+        }
+        EmbeddedServices services =
+                new EmbeddedServices(kafka.join(), s3.join(), pg.join(), redis.join());
+        LOG.info(
+                "Embedded services up in {} ms: kafka={} s3={} postgres={} redis={}",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                services.kafka.bootstrapServers(),
+                services.s3.endpoint(),
+                services.postgres.settings().url(),
+                services.redis.settings().redisUri());
+        return services;
+    }
+
+    private static EmbeddedKafka startKafka(Path dir) {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir);
+        try {
+            kafka.createTopic(UPLOADS_TOPIC, UPLOADS_PARTITIONS);
+            kafka.createTopic(COMPLETIONS_TOPIC, 1);
+            kafka.createTopic(FAILURES_TOPIC, 1);
+            return kafka;
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedS3 startS3(Path dir) {
+        EmbeddedS3 s3 = EmbeddedS3.start(dir);
+        try {
+            s3.createBucket(BUCKET);
+            return s3;
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+    }
+
+    private static <T> CompletableFuture<T> async(ExecutorService pool, Supplier<T> start) {
+        return CompletableFuture.supplyAsync(start, pool);
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public EmbeddedS3 s3() {
+        return s3;
+    }
+
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    public EmbeddedRedis redis() {
+        return redis;
+    }
+
+    /** The object storage root in the embedded S3: {@code s3://transcoder}. */
+    public String storageRoot() {
+        return "s3://" + BUCKET;
+    }
+
+    @Override
+    public void close() {
+        // Kafka first: a running job's producers stop talking to it; the rest in any order.
+        closeQuietly(kafka);
+        closeQuietly(s3);
+        closeQuietly(postgres);
+        closeQuietly(redis);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("cannot stop {}", c, e);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package org.transcoder.connectors.events;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The status/completion record of one video: what PostgreSQL stores, Redis caches and the
+ * completion topic carries. Collections are never null.
+ */
+public class VideoRecord {
+
+    private String videoId;
+    private VideoStatus status;
+    private int progressPercent;
+    private String reasonCode;
+    private String message;
+    private String sourceUri;
+    private String manifestUri;
+    private String posterUri;
+    private double durationSeconds;
+    private List<RenditionRecord> renditions = new ArrayList<>();
+    private Map<String, String> labels = new HashMap<>();
+    private long updatedAtMillis;
+
+    public VideoRecord() {}
+
+    private static VideoRecord base(String videoId, String sourceUri, VideoStatus status) {
+        VideoRecord r = new VideoRecord();
+        r.setVideoId(videoId);
+        r.setSourceUri(sourceUri);
+        r.setStatus(status);
+        r.setUpdatedAtMillis(System.currentTimeMillis());
+        return r;
+    }
+
+    public static VideoRecord received(
+            String videoId, String sourceUri, Map<String, String> labels) {
+        VideoRecord r = base(videoId, sourceUri, VideoStatus.RECEIVED);
+        r.setLabels(labels == null ? null : new HashMap<>(labels));
+        return r;
+    }
+
+    public static VideoRecord processing(String videoId, String sourceUri, int percent) {
+        VideoRecord r = base(videoId, sourceUri, VideoStatus.PROCESSING);
+        r.setProgressPercent(percent);
+        return r;
+    }
+
+    public static VideoRecord ready(
+            String videoId,
+            String sourceUri,
+            String manifestUri,
+            String posterUri,
+            double durationSeconds,
+            List<RenditionRecord> renditions) {
+        VideoRecord r = base(videoId, sourceUri, VideoStatus.READY);
+        r.setProgressPercent(100);
+        r.setManifestUri(manifestUri);
+        r.setPosterUri(posterUri);
+        r.setDurationSeconds(durationSeconds);
+        r.setRenditions(renditions == null ? null : new ArrayList<>(renditions));
+        return r;
+    }
+
+    public static VideoRecord failed(
+            String videoId, String sourceUri, String reasonCode, String message) {
+        VideoRecord r = base(videoId, sourceUri, VideoStatus.FAILED);
+        r.setReasonCode(reasonCode);
+        r.setMessage(message);
+        return r;
+    }
+
+    public String getVideoId() {
+        return videoId;
+    }
+
+    public void setVideoId(String videoId) {
+        this.videoId = videoId;
+    }
+
+    public VideoStatus getStatus() {
+        return status;
+    }
+
+    public void setStatus(VideoStatus status) {
+        this.status = status;
+    }
+
+    public int getProgressPercent() {
+        return progressPercent;
+    }
+
+    public void setProgressPercent(int progressPercent) {
+        this.progressPercent = progressPercent;
+    }
+
+    /**
+     * A machine-readable failure reason (CORRUPT_INPUT, INVALID_EVENT, ...); null unless FAILED.
+     */
+    public String getReasonCode() {
+        return reasonCode;
+    }
+
+    public void setReasonCode(String reasonCode) {
+        this.reasonCode = reasonCode;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public String getSourceUri() {
+        return sourceUri;
+    }
+
+    public void setSourceUri(String sourceUri) {
+        this.sourceUri = sourceUri;
+    }
+
+    /** The master.m3u8 URI once READY. */
+    public String getManifestUri() {
+        return manifestUri;
+    }
+
+    public void setManifestUri(String manifestUri) {
+        this.manifestUri = manifestUri;
+    }
+
+    public String getPosterUri() {
+        return posterUri;
+    }
+
+    public void setPosterUri(String posterUri) {
+        this.posterUri = posterUri;
+    }
+
+    public double getDurationSeconds() {
+        return durationSeconds;
+    }
+
+    public void setDurationSeconds(double durationSeconds) {
+        this.durationSeconds = durationSeconds;
+    }
+
+    public List<RenditionRecord> getRenditions() {
+        return renditions;
+    }
+
+    public void setRenditions(List<RenditionRecord> renditions) {
+        this.renditions = renditions == null ? new ArrayList<>() : renditions;
+    }
+
+    public Map<String, String> getLabels() {
+        return labels;
+    }
+
+    public void setLabels(Map<String, String> labels) {
+        this.labels = labels == null ? new HashMap<>() : labels;
+    }
+
+    public long getUpdatedAtMillis() {
+        return updatedAtMillis;
+    }
+
+    public void setUpdatedAtMillis(long updatedAtMillis) {
+        this.updatedAtMillis = updatedAtMillis;
+    }
+
+    /** A field-by-field copy (renditions are copied too), for merging without aliasing. */
+    public VideoRecord copy() {
+        VideoRecord r = new VideoRecord();
+        r.videoId = videoId;
+        r.status = status;
+        r.progressPercent = progressPercent;
+        r.reasonCode = reasonCode;
+        r.message = message;
+        r.sourceUri = sourceUri;
+        r.manifestUri = manifestUri;
+        r.posterUri = posterUri;
+        r.durationSeconds = durationSeconds;
+        r.updatedAtMillis = updatedAtMillis;
+        r.labels = new HashMap<>(labels);
+        r.renditions = new ArrayList<>();
+        for (RenditionRecord x : renditions) {
+            r.renditions.add(
+                    new RenditionRecord(
+                            x.getName(),
+                            x.getWidth(),
+                            x.getHeight(),
+                            x.getBandwidth(),
+                            x.getAverageBandwidth(),
+                            x.getCodecs(),
+                            x.getPlaylistUri()));
+        }
+        return r;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof VideoRecord that)) {
+            return false;
+        }
+        return progressPercent == that.progressPercent
+                && Double.compare(durationSeconds, that.durationSeconds) == 0
+                && updatedAtMillis == that.updatedAtMillis
+                && Objects.equals(videoId, that.videoId)
+                && status == that.status
+                && Objects.equals(reasonCode, that.reasonCode)
+                && Objects.equals(message, that.message)
+                && Objects.equals(sourceUri, that.sourceUri)
+                && Objects.equals(manifestUri, that.manifestUri)
+                && Objects.equals(posterUri, that.posterUri)
+                && Objects.equals(renditions, that.renditions)
+                && Objects.equals(labels, that.labels);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(videoId, status, progressPercent, reasonCode, updatedAtMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "VideoRecord{videoId="
+                + videoId
+                + ", status="
+                + status
+                + ", progress="
+                + progressPercent
+                + "%"
+                + (reasonCode == null ? "" : ", reason=" + reasonCode)
+                + (message == null ? "" : ", message=" + message)
+                + (manifestUri == null ? "" : ", manifest=" + manifestUri)
+                + ", renditions="
+                + renditions.size()
+                + '}';
+    }
+}

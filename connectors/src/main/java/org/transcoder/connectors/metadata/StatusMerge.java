@@ -1,0 +1,60 @@
+package org.transcoder.connectors.metadata;
+
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+
+/**
+ * Decides what the store keeps when an update arrives. Records can come late or twice (replays
+ * after a restart, progress racing a completion), so the store only moves forward: a status never
+ * goes down in rank (RECEIVED &lt; PROCESSING &lt; READY/FAILED), progress never goes down, and a
+ * terminal record is only replaced by a record with the same status (a replay), never by another
+ * status: the first outcome of a video is its outcome.
+ */
+public final class StatusMerge {
+
+    private StatusMerge() {}
+
+    /**
+     * Returns the record to store, or {@code stored} itself when the update must be ignored.
+     *
+     * @param stored what the store holds now, or null
+     */
+    public static VideoRecord merge(VideoRecord stored, VideoRecord update) {
+        VideoRecord next = update.copy();
+        if (next.getStatus() == null) {
+            throw new IllegalArgumentException("VideoRecord without status: " + update);
+        }
+        if (next.getStatus() == VideoStatus.READY) {
+            next.setProgressPercent(100);
+        }
+        next.setProgressPercent(Math.max(0, Math.min(100, next.getProgressPercent())));
+        if (next.getUpdatedAtMillis() <= 0) {
+            next.setUpdatedAtMillis(System.currentTimeMillis());
+        }
+        if (stored == null) {
+            return next;
+        }
+        if (next.getStatus().rank() < stored.getStatus().rank()
+                || (stored.getStatus().isTerminal() && next.getStatus() != stored.getStatus())) {
+            return stored;
+        }
+        if (!next.getStatus().isTerminal()) {
+            next.setProgressPercent(
+                    Math.max(stored.getProgressPercent(), next.getProgressPercent()));
+            if (next.getRenditions().isEmpty()) {
+                // Progress updates carry no ladder; keep what an earlier record published.
+                next.setRenditions(stored.copy().getRenditions());
+            }
+        }
+        if (next.getSourceUri() == null) {
+            next.setSourceUri(stored.getSourceUri());
+        }
+        if (next.getLabels().isEmpty()) {
+            next.setLabels(stored.copy().getLabels());
+        }
+        if (next.getDurationSeconds() <= 0) {
+            next.setDurationSeconds(stored.getDurationSeconds());
+        }
+        return next;
+    }
+}
