@@ -190,7 +190,7 @@ public final class LadderAssertions {
 
     /** Peak and average bit rate of a rendition's media segments (init segments excluded). */
     public record BitRates(double peak, double average) {
-        static BitRates of(Ffprobe.Rendition r) {
+        public static BitRates of(Ffprobe.Rendition r) {
             double peak = 0;
             double bytes = 0;
             double seconds = 0;
