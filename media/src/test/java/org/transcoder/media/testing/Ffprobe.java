@@ -21,9 +21,9 @@ import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
 
 /**
- * What ffprobe (the bundled one) says about a file: streams, packets, frame counts. Also turns
- * an fMP4 HLS rendition into one playable file the way a player reads it (init + segments), so
- * that the checks look at what a viewer gets.
+ * What ffprobe (the bundled one) says about a file: streams, packets, frame counts. Also turns an
+ * fMP4 HLS rendition into one playable file the way a player reads it (init + segments), so that
+ * the checks look at what a viewer gets.
  */
 public final class Ffprobe {
 
@@ -88,13 +88,23 @@ public final class Ffprobe {
 
     /** One demuxed packet. {@code pos} is its byte offset in the file (-1 when unknown). */
     public record Packet(
-            double ptsTime, double dtsTime, double durationTime, boolean keyframe, long pos, long size) {}
+            double ptsTime,
+            double dtsTime,
+            double durationTime,
+            boolean keyframe,
+            long pos,
+            long size) {}
 
     /** Full {@code -show_streams -show_format} JSON. */
     public static JsonNode probe(Path file) {
         return json(
                 List.of(
-                        "-v", "error", "-show_streams", "-show_format", "-of", "json",
+                        "-v",
+                        "error",
+                        "-show_streams",
+                        "-show_format",
+                        "-of",
+                        "json",
                         file.toString()));
     }
 
@@ -143,8 +153,15 @@ public final class Ffprobe {
         JsonNode n =
                 json(
                         List.of(
-                                "-v", "error", "-select_streams", "v:0", "-count_frames",
-                                "-show_entries", "stream=nb_read_frames", "-of", "json",
+                                "-v",
+                                "error",
+                                "-select_streams",
+                                "v:0",
+                                "-count_frames",
+                                "-show_entries",
+                                "stream=nb_read_frames",
+                                "-of",
+                                "json",
                                 file.toString()));
         return n.path("streams").path(0).path("nb_read_frames").asInt(-1);
     }
@@ -158,7 +175,10 @@ public final class Ffprobe {
                 continue;
             }
             start = Math.min(start, p.ptsTime());
-            end = Math.max(end, p.ptsTime() + (Double.isNaN(p.durationTime()) ? 0 : p.durationTime()));
+            end =
+                    Math.max(
+                            end,
+                            p.ptsTime() + (Double.isNaN(p.durationTime()) ? 0 : p.durationTime()));
         }
         return start == Double.MAX_VALUE ? 0 : end - start;
     }
@@ -202,9 +222,9 @@ public final class Ffprobe {
     }
 
     /**
-     * Glues a rendition into {@code target} the way a player reads it: each segment after the
-     * init segment (EXT-X-MAP) that applies to it, writing an init segment again whenever the
-     * map changes.
+     * Glues a rendition into {@code target} the way a player reads it: each segment after the init
+     * segment (EXT-X-MAP) that applies to it, writing an init segment again whenever the map
+     * changes.
      */
     public static Rendition concatRendition(Path playlist, Path target) {
         MediaPlaylist parsed = parseMediaPlaylist(playlist);
@@ -266,9 +286,15 @@ public final class Ffprobe {
         JsonNode n =
                 json(
                         List.of(
-                                "-v", "error", "-select_streams", selector, "-show_entries",
-                                "packet=pts_time,dts_time,duration_time,flags,pos,size", "-of",
-                                "json", file.toString()));
+                                "-v",
+                                "error",
+                                "-select_streams",
+                                selector,
+                                "-show_entries",
+                                "packet=pts_time,dts_time,duration_time,flags,pos,size",
+                                "-of",
+                                "json",
+                                file.toString()));
         return StreamSupport.stream(n.path("packets").spliterator(), false)
                 .map(
                         p ->

@@ -100,13 +100,23 @@ public final class Fixtures {
                 }
                 String[] c = line.split("\t", -1);
                 if (c.length < 8) {
-                    throw new IllegalStateException("MANIFEST row has " + c.length + " columns: " + line);
+                    throw new IllegalStateException(
+                            "MANIFEST row has " + c.length + " columns: " + line);
                 }
                 Optional<Double> duration =
-                        c[5].matches("[0-9.]+") ? Optional.of(Double.parseDouble(c[5])) : Optional.empty();
+                        c[5].matches("[0-9.]+")
+                                ? Optional.of(Double.parseDouble(c[5]))
+                                : Optional.empty();
                 rows.add(
                         new ManifestRow(
-                                c[0], c[1], c[2], c[3], c[4], duration, c[6], c[7].trim().equals("yes")));
+                                c[0],
+                                c[1],
+                                c[2],
+                                c[3],
+                                c[4],
+                                duration,
+                                c[6],
+                                c[7].trim().equals("yes")));
             }
             return rows;
         } catch (IOException e) {

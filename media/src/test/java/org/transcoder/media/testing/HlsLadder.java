@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One transcoded video's HLS output tree, read and measured like a player would: master
- * playlist parsed with a real HLS parser, each rendition glued (init + segments) into a temp
- * file and probed once. Knows only the output layout, nothing of the transcoder's internals.
- * Close it to delete the glued files.
+ * One transcoded video's HLS output tree, read and measured like a player would: master playlist
+ * parsed with a real HLS parser, each rendition glued (init + segments) into a temp file and probed
+ * once. Knows only the output layout, nothing of the transcoder's internals. Close it to delete the
+ * glued files.
  */
 public final class HlsLadder implements AutoCloseable {
 
@@ -129,17 +129,19 @@ public final class HlsLadder implements AutoCloseable {
         for (Variant v : master.variants()) {
             Path playlist = outDir.resolve(v.uri()).normalize();
             Path rel = outDir.relativize(playlist);
-            String name =
-                    rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
+            String name = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
             if (!Files.isRegularFile(playlist)) {
-                throw new AssertionError("Rung " + name + ": variant URI " + v.uri() + " does not exist");
+                throw new AssertionError(
+                        "Rung " + name + ": variant URI " + v.uri() + " does not exist");
             }
             Ffprobe.Rendition r =
                     Ffprobe.concatRendition(playlist, tmp.resolve(name + "-video.mp4"));
             Ffprobe.VideoStream stream =
                     Ffprobe.video(r.file())
                             .orElseThrow(
-                                    () -> new AssertionError("Rung " + name + " has no video stream"));
+                                    () ->
+                                            new AssertionError(
+                                                    "Rung " + name + " has no video stream"));
             rungs.add(
                     new Rung(
                             name,
@@ -149,18 +151,25 @@ public final class HlsLadder implements AutoCloseable {
                             Ffprobe.videoPackets(r.file()),
                             Ffprobe.decodedFrameCount(r.file())));
         }
-        rungs.sort(Comparator.comparingInt((Rung r) -> Math.min(r.stream().width(), r.stream().height())).reversed());
+        rungs.sort(
+                Comparator.comparingInt(
+                                (Rung r) -> Math.min(r.stream().width(), r.stream().height()))
+                        .reversed());
         Optional<Audio> audio = Optional.empty();
         for (AlternativeRendition m : master.alternativeRenditions()) {
             if (m.type() == MediaType.AUDIO && m.uri().isPresent()) {
                 Path playlist = outDir.resolve(m.uri().get()).normalize();
                 if (!Files.isRegularFile(playlist)) {
-                    throw new AssertionError("Audio rendition URI " + m.uri().get() + " does not exist");
+                    throw new AssertionError(
+                            "Audio rendition URI " + m.uri().get() + " does not exist");
                 }
                 Ffprobe.Rendition r = Ffprobe.concatRendition(playlist, tmp.resolve("audio.mp4"));
                 Ffprobe.AudioStream s =
                         Ffprobe.audio(r.file())
-                                .orElseThrow(() -> new AssertionError("Audio rendition has no audio stream"));
+                                .orElseThrow(
+                                        () ->
+                                                new AssertionError(
+                                                        "Audio rendition has no audio stream"));
                 audio = Optional.of(new Audio(m, r, s, Ffprobe.audioPackets(r.file())));
                 break;
             }

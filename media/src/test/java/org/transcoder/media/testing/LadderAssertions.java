@@ -1,5 +1,7 @@
 package org.transcoder.media.testing;
 
+import static org.assertj.core.data.Offset.offset;
+
 import io.lindstrom.m3u8.model.AlternativeRendition;
 import io.lindstrom.m3u8.model.MediaPlaylist;
 import io.lindstrom.m3u8.model.MediaSegment;
@@ -17,25 +19,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.assertj.core.api.SoftAssertions;
-import static org.assertj.core.data.Offset.offset;
 
 /**
- * Checks that one transcoded video's output tree is a playable HLS ladder of its source: the
- * MUSTs of Apple's HLS authoring spec that can be measured, and what a viewer sees (frames,
- * duration, orientation, audio, thumbnails). All checks run, then every failure is reported,
- * naming rung and segment. Measures the files themselves; trusts no number the writer wrote.
+ * Checks that one transcoded video's output tree is a playable HLS ladder of its source: the MUSTs
+ * of Apple's HLS authoring spec that can be measured, and what a viewer sees (frames, duration,
+ * orientation, audio, thumbnails). All checks run, then every failure is reported, naming rung and
+ * segment. Measures the files themselves; trusts no number the writer wrote.
  */
 public final class LadderAssertions {
 
     private static final Pattern SEGMENT_NAME = Pattern.compile("seg_(\\d{5})\\.m4s");
-    private static final Pattern AVC1 = Pattern.compile("avc1\\.([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})");
-    private static final Pattern CUE_TIME =
-            Pattern.compile("^\\s*([0-9:.]+)\\s+-->\\s+([0-9:.]+)");
+    private static final Pattern AVC1 =
+            Pattern.compile("avc1\\.([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})");
+    private static final Pattern CUE_TIME = Pattern.compile("^\\s*([0-9:.]+)\\s+-->\\s+([0-9:.]+)");
     private static final Pattern XYWH =
             Pattern.compile("^(\\S*?)#xywh=(\\d+),(\\d+),(\\d+),(\\d+)\\s*$");
 
-    /** Allowed gap between declared and measured BANDWIDTH / AVERAGE-BANDWIDTH (Apple 1.26/1.27). */
+    /**
+     * Allowed gap between declared and measured BANDWIDTH / AVERAGE-BANDWIDTH (Apple 1.26/1.27).
+     */
     public static final double BANDWIDTH_TOLERANCE = 0.10;
+
     /** Allowed gap between audio and video duration. */
     public static final double AUDIO_SYNC_SECONDS = 0.100;
 
@@ -48,9 +52,9 @@ public final class LadderAssertions {
         public static Source of(Path file) {
             Ffprobe.VideoStream v =
                     Ffprobe.video(file)
-                            .orElseThrow(() -> new AssertionError("Source " + file + " has no video"));
-            return new Source(
-                    file, v, Ffprobe.videoPackets(file), Ffprobe.audio(file).isPresent());
+                            .orElseThrow(
+                                    () -> new AssertionError("Source " + file + " has no video"));
+            return new Source(file, v, Ffprobe.videoPackets(file), Ffprobe.audio(file).isPresent());
         }
 
         public int frames() {
@@ -66,6 +70,16 @@ public final class LadderAssertions {
             return frames() > 0 ? duration() / frames() : 1.0 / 30;
         }
     }
+
+    /** The default ladder's short sides for a source displayed at {@code width x height}. */
+    public static List<Integer> defaultShortSides(double width, double height) {
+        int shortSide = (int) Math.floor(Math.min(width, height));
+        List<Integer> sides = DEFAULT_SHORT_SIDES.stream().filter(s -> s <= shortSide).toList();
+        return sides.isEmpty() ? List.of(shortSide - shortSide % 2) : sides;
+    }
+
+    /** Short sides of the default rungs, 1080p down to 240p. */
+    public static final List<Integer> DEFAULT_SHORT_SIDES = List.of(1080, 720, 480, 360, 240);
 
     /** Fails with every problem found, or passes. */
     public static void assertPlayableLadder(Path outDir, Path source) {
@@ -93,7 +107,11 @@ public final class LadderAssertions {
         }
         checkMaster(softly, ladder, src);
         for (HlsLadder.Rung rung : ladder.rungs()) {
-            checkMediaPlaylist(softly, "rung " + rung.name(), rung.rendition().playlist(), rung.rendition().parsed());
+            checkMediaPlaylist(
+                    softly,
+                    "rung " + rung.name(),
+                    rung.rendition().playlist(),
+                    rung.rendition().parsed());
             checkRung(softly, ladder, rung, src);
         }
         checkAlignment(softly, ladder, src);
@@ -128,36 +146,57 @@ public final class LadderAssertions {
         for (HlsLadder.Rung rung : ladder.rungs()) {
             Variant v = rung.variant();
             String at = "master variant " + rung.name() + ": ";
-            softly.assertThat(v.uri()).as(at + "URI is {rung}/index.m3u8").isEqualTo(rung.name() + "/index.m3u8");
+            softly.assertThat(v.uri())
+                    .as(at + "URI is {rung}/index.m3u8")
+                    .isEqualTo(rung.name() + "/index.m3u8");
             softly.assertThat(v.codecs()).as(at + "CODECS present (Apple 9.1)").isNotEmpty();
             softly.assertThat(v.resolution()).as(at + "RESOLUTION present (Apple 9.2)").isPresent();
-            softly.assertThat(v.averageBandwidth()).as(at + "AVERAGE-BANDWIDTH present (Apple 9.14)").isPresent();
+            softly.assertThat(v.averageBandwidth())
+                    .as(at + "AVERAGE-BANDWIDTH present (Apple 9.14)")
+                    .isPresent();
             softly.assertThat(v.frameRate()).as(at + "FRAME-RATE present (Apple 9.15)").isPresent();
             v.resolution()
                     .ifPresent(
                             r ->
                                     softly.assertThat(r.width() + "x" + r.height())
-                                            .as(at + "RESOLUTION equals the rendition's decoded size")
-                                            .isEqualTo(rung.stream().width() + "x" + rung.stream().height()));
+                                            .as(
+                                                    at
+                                                            + "RESOLUTION equals the rendition's decoded size")
+                                            .isEqualTo(
+                                                    rung.stream().width()
+                                                            + "x"
+                                                            + rung.stream().height()));
             double measuredFps = rung.duration() > 0 ? rung.decodedFrames() / rung.duration() : 0;
             v.frameRate()
                     .ifPresent(
                             f ->
                                     softly.assertThat(f)
-                                            .as(at + "FRAME-RATE %.3f is the max rate, so not below the measured average %.3f", f, measuredFps)
+                                            .as(
+                                                    at
+                                                            + "FRAME-RATE %.3f is the max rate, so not below the measured average %.3f",
+                                                    f,
+                                                    measuredFps)
                                             .isGreaterThanOrEqualTo(measuredFps * 0.98));
             checkCodecs(softly, at, v.codecs(), rung, src.hasAudio());
             if (src.hasAudio()) {
-                softly.assertThat(v.audio()).as(at + "AUDIO group").contains(audioGroup == null ? "?" : audioGroup);
+                softly.assertThat(v.audio())
+                        .as(at + "AUDIO group")
+                        .contains(audioGroup == null ? "?" : audioGroup);
             } else {
-                softly.assertThat(v.audio()).as(at + "no AUDIO group (source has no audio)").isEmpty();
+                softly.assertThat(v.audio())
+                        .as(at + "no AUDIO group (source has no audio)")
+                        .isEmpty();
             }
             checkBandwidth(softly, at, v, rung, ladder.audio());
         }
     }
 
     private static void checkCodecs(
-            SoftAssertions softly, String at, List<String> codecs, HlsLadder.Rung rung, boolean audio) {
+            SoftAssertions softly,
+            String at,
+            List<String> codecs,
+            HlsLadder.Rung rung,
+            boolean audio) {
         List<String> avc = codecs.stream().filter(c -> c.startsWith("avc1.")).toList();
         softly.assertThat(avc).as(at + "exactly one avc1 entry in CODECS " + codecs).hasSize(1);
         softly.assertThat(rung.stream().codec()).as(at + "video codec").isEqualTo("h264");
@@ -167,10 +206,15 @@ public final class LadderAssertions {
             softly.assertThat(m.matches()).as(at + "CODECS %s is avc1.PPCCLL", avc.get(0)).isTrue();
             if (softly.wasSuccess()) {
                 softly.assertThat(Integer.parseInt(m.group(1), 16))
-                        .as(at + "CODECS %s profile_idc vs the rendition's SPS (High = 0x64)", avc.get(0))
+                        .as(
+                                at + "CODECS %s profile_idc vs the rendition's SPS (High = 0x64)",
+                                avc.get(0))
                         .isEqualTo(0x64);
                 softly.assertThat(Integer.parseInt(m.group(3), 16))
-                        .as(at + "CODECS %s level_idc vs the rendition's level %d", avc.get(0), rung.stream().level())
+                        .as(
+                                at + "CODECS %s level_idc vs the rendition's level %d",
+                                avc.get(0),
+                                rung.stream().level())
                         .isEqualTo(rung.stream().level());
                 if (!rung.stream().mimeCodec().isEmpty()) {
                     softly.assertThat(avc.get(0).toLowerCase())
@@ -180,7 +224,9 @@ public final class LadderAssertions {
             }
         }
         if (audio) {
-            softly.assertThat(codecs).as(at + "CODECS names the AAC-LC audio").contains("mp4a.40.2");
+            softly.assertThat(codecs)
+                    .as(at + "CODECS names the AAC-LC audio")
+                    .contains("mp4a.40.2");
         } else {
             softly.assertThat(codecs.stream().filter(c -> c.startsWith("mp4a")).toList())
                     .as(at + "CODECS names no audio (source has none)")
@@ -206,25 +252,42 @@ public final class LadderAssertions {
     }
 
     private static void checkBandwidth(
-            SoftAssertions softly, String at, Variant v, HlsLadder.Rung rung, Optional<HlsLadder.Audio> audio) {
+            SoftAssertions softly,
+            String at,
+            Variant v,
+            HlsLadder.Rung rung,
+            Optional<HlsLadder.Audio> audio) {
         BitRates video = BitRates.of(rung.rendition());
         BitRates aud = audio.map(a -> BitRates.of(a.rendition())).orElse(new BitRates(0, 0));
         double peak = video.peak() + aud.peak();
         double avg = video.average() + aud.average();
         softly.assertThat((double) v.bandwidth())
-                .as(at + "BANDWIDTH %d vs measured peak %.0f (video %.0f + audio %.0f) (Apple 1.26)",
-                        v.bandwidth(), peak, video.peak(), aud.peak())
+                .as(
+                        at
+                                + "BANDWIDTH %d vs measured peak %.0f (video %.0f + audio %.0f) (Apple 1.26)",
+                        v.bandwidth(),
+                        peak,
+                        video.peak(),
+                        aud.peak())
                 .isBetween(peak * (1 - BANDWIDTH_TOLERANCE), peak * (1 + BANDWIDTH_TOLERANCE));
         v.averageBandwidth()
                 .ifPresent(
                         a ->
                                 softly.assertThat((double) a)
-                                        .as(at + "AVERAGE-BANDWIDTH %d vs measured %.0f (video %.0f + audio %.0f) (Apple 1.27)",
-                                                a, avg, video.average(), aud.average())
-                                        .isBetween(avg * (1 - BANDWIDTH_TOLERANCE), avg * (1 + BANDWIDTH_TOLERANCE)));
+                                        .as(
+                                                at
+                                                        + "AVERAGE-BANDWIDTH %d vs measured %.0f (video %.0f + audio %.0f) (Apple 1.27)",
+                                                a,
+                                                avg,
+                                                video.average(),
+                                                aud.average())
+                                        .isBetween(
+                                                avg * (1 - BANDWIDTH_TOLERANCE),
+                                                avg * (1 + BANDWIDTH_TOLERANCE)));
     }
 
-    private static void checkMediaPlaylist(SoftAssertions softly, String who, Path file, MediaPlaylist p) {
+    private static void checkMediaPlaylist(
+            SoftAssertions softly, String who, Path file, MediaPlaylist p) {
         String at = who + " playlist: ";
         String text;
         try {
@@ -233,8 +296,12 @@ public final class LadderAssertions {
             softly.fail(at + "unreadable: " + e);
             return;
         }
-        softly.assertThat(p.version().orElse(0)).as(at + "EXT-X-VERSION >= 7").isGreaterThanOrEqualTo(7);
-        softly.assertThat(p.playlistType()).as(at + "EXT-X-PLAYLIST-TYPE").contains(PlaylistType.VOD);
+        softly.assertThat(p.version().orElse(0))
+                .as(at + "EXT-X-VERSION >= 7")
+                .isGreaterThanOrEqualTo(7);
+        softly.assertThat(p.playlistType())
+                .as(at + "EXT-X-PLAYLIST-TYPE")
+                .contains(PlaylistType.VOD);
         softly.assertThat(text).as(at + "EXT-X-ENDLIST").contains("#EXT-X-ENDLIST");
         softly.assertThat(text).as(at + "EXT-X-TARGETDURATION").contains("#EXT-X-TARGETDURATION:");
         List<MediaSegment> segs = p.mediaSegments();
@@ -242,16 +309,26 @@ public final class LadderAssertions {
         if (segs.isEmpty()) {
             return;
         }
-        softly.assertThat(segs.get(0).segmentMap()).as(at + "EXT-X-MAP before the first segment").isPresent();
+        softly.assertThat(segs.get(0).segmentMap())
+                .as(at + "EXT-X-MAP before the first segment")
+                .isPresent();
         double max = 0;
         for (int i = 0; i < segs.size(); i++) {
             MediaSegment s = segs.get(i);
             max = Math.max(max, s.duration());
             softly.assertThat(s.duration())
-                    .as(at + "segment %d (%s) EXTINF %.3f <= TARGETDURATION %d + 0.5 (Apple 7.7)", i, s.uri(), s.duration(), p.targetDuration())
+                    .as(
+                            at
+                                    + "segment %d (%s) EXTINF %.3f <= TARGETDURATION %d + 0.5 (Apple 7.7)",
+                            i,
+                            s.uri(),
+                            s.duration(),
+                            p.targetDuration())
                     .isLessThanOrEqualTo(p.targetDuration() + 0.5);
             softly.assertThat(s.duration()).as(at + "segment %d EXTINF > 0", i).isPositive();
-            softly.assertThat(s.uri()).as(at + "segment %d name", i).isEqualTo(String.format("seg_%05d.m4s", i));
+            softly.assertThat(s.uri())
+                    .as(at + "segment %d name", i)
+                    .isEqualTo(String.format("seg_%05d.m4s", i));
             s.segmentMap()
                     .ifPresent(
                             m ->
@@ -265,7 +342,8 @@ public final class LadderAssertions {
         softly.assertThat(file.getParent().resolve("init.mp4")).as(at + "init.mp4").isRegularFile();
     }
 
-    private static void checkRung(SoftAssertions softly, HlsLadder ladder, HlsLadder.Rung rung, Source src) {
+    private static void checkRung(
+            SoftAssertions softly, HlsLadder ladder, HlsLadder.Rung rung, Source src) {
         String at = "rung " + rung.name() + ": ";
         Ffprobe.VideoStream s = rung.stream();
         double frame = src.frameSeconds();
@@ -273,7 +351,9 @@ public final class LadderAssertions {
                 .as(at + "even dimensions, got %dx%d", s.width(), s.height())
                 .isTrue();
         softly.assertThat(s.pixFmt()).as(at + "pix_fmt").isEqualTo("yuv420p");
-        softly.assertThat(s.sar()).as(at + "square pixels (SAR %s)", s.sampleAspectRatio()).isCloseTo(1.0, offset(0.01));
+        softly.assertThat(s.sar())
+                .as(at + "square pixels (SAR %s)", s.sampleAspectRatio())
+                .isCloseTo(1.0, offset(0.01));
         softly.assertThat(s.rotation()).as(at + "no display rotation left in the output").isZero();
         double dw = src.video().displayWidth();
         double dh = src.video().displayHeight();
@@ -284,29 +364,59 @@ public final class LadderAssertions {
                 .as(at + "long side not upscaled beyond the source's displayed %.1fx%.1f", dw, dh)
                 .isLessThanOrEqualTo((int) Math.ceil(Math.max(dw, dh)));
         if (src.video().portrait()) {
-            softly.assertThat(s.height()).as(at + "portrait source (displayed %.0fx%.0f) stays portrait, got %dx%d", dw, dh, s.width(), s.height()).isGreaterThan(s.width());
+            softly.assertThat(s.height())
+                    .as(
+                            at + "portrait source (displayed %.0fx%.0f) stays portrait, got %dx%d",
+                            dw,
+                            dh,
+                            s.width(),
+                            s.height())
+                    .isGreaterThan(s.width());
         } else if (dw > dh) {
-            softly.assertThat(s.width()).as(at + "landscape source (displayed %.0fx%.0f) stays landscape, got %dx%d", dw, dh, s.width(), s.height()).isGreaterThan(s.height());
+            softly.assertThat(s.width())
+                    .as(
+                            at
+                                    + "landscape source (displayed %.0fx%.0f) stays landscape, got %dx%d",
+                            dw,
+                            dh,
+                            s.width(),
+                            s.height())
+                    .isGreaterThan(s.height());
         }
         double expectedWidth = s.height() * dw / dh;
         softly.assertThat((double) s.width())
-                .as(at + "aspect ratio: width %d for height %d vs displayed %.1fx%.1f", s.width(), s.height(), dw, dh)
+                .as(
+                        at + "aspect ratio: width %d for height %d vs displayed %.1fx%.1f",
+                        s.width(),
+                        s.height(),
+                        dw,
+                        dh)
                 .isCloseTo(expectedWidth, offset(Math.max(2.5, expectedWidth * 0.01)));
         softly.assertThat(rung.decodedFrames())
                 .as(at + "decoded frames vs source's %d", src.frames())
                 .isBetween(src.frames() - 1, src.frames() + 1);
         softly.assertThat(rung.duration())
-                .as(at + "duration %.3f s vs source's %.3f s (one frame = %.3f s)", rung.duration(), src.duration(), frame)
+                .as(
+                        at + "duration %.3f s vs source's %.3f s (one frame = %.3f s)",
+                        rung.duration(),
+                        src.duration(),
+                        frame)
                 .isCloseTo(src.duration(), offset(frame + 0.001));
         List<Ffprobe.Packet> first = rung.firstPackets();
         List<Ffprobe.SegmentBytes> segs = rung.rendition().segments();
         for (int i = 0; i < segs.size(); i++) {
             Ffprobe.Packet p = first.get(i);
             if (p == null) {
-                softly.fail(at + "segment " + i + " (" + segs.get(i).uri() + ") holds no video packet");
+                softly.fail(
+                        at + "segment " + i + " (" + segs.get(i).uri() + ") holds no video packet");
             } else {
                 softly.assertThat(p.keyframe())
-                        .as(at + "segment %d (%s) starts with a keyframe (Apple 7.4); first packet pts %.3f", i, segs.get(i).uri(), p.ptsTime())
+                        .as(
+                                at
+                                        + "segment %d (%s) starts with a keyframe (Apple 7.4); first packet pts %.3f",
+                                i,
+                                segs.get(i).uri(),
+                                p.ptsTime())
                         .isTrue();
             }
         }
@@ -348,7 +458,9 @@ public final class LadderAssertions {
 
     private static void checkAudio(SoftAssertions softly, HlsLadder ladder, Source src) {
         if (!src.hasAudio()) {
-            softly.assertThat(ladder.audio()).as("no audio rendition (source has no audio)").isEmpty();
+            softly.assertThat(ladder.audio())
+                    .as("no audio rendition (source has no audio)")
+                    .isEmpty();
             return;
         }
         softly.assertThat(ladder.audio()).as("audio rendition (source has audio)").isPresent();
@@ -362,7 +474,9 @@ public final class LadderAssertions {
         softly.assertThat(a.stream().channels()).as("audio channels").isEqualTo(2);
         for (HlsLadder.Rung rung : ladder.rungs()) {
             softly.assertThat(a.duration())
-                    .as("audio duration %.3f s vs rung %s video %.3f s", a.duration(), rung.name(), rung.duration())
+                    .as(
+                            "audio duration %.3f s vs rung %s video %.3f s",
+                            a.duration(), rung.name(), rung.duration())
                     .isCloseTo(rung.duration(), offset(AUDIO_SYNC_SECONDS));
         }
     }
@@ -374,9 +488,13 @@ public final class LadderAssertions {
                 img -> {
                     String size = img.getWidth() + "x" + img.getHeight();
                     if (src.video().portrait()) {
-                        softly.assertThat(img.getHeight()).as("poster %s is portrait like the source", size).isGreaterThan(img.getWidth());
+                        softly.assertThat(img.getHeight())
+                                .as("poster %s is portrait like the source", size)
+                                .isGreaterThan(img.getWidth());
                     } else if (src.video().displayWidth() > src.video().displayHeight()) {
-                        softly.assertThat(img.getWidth()).as("poster %s is landscape like the source", size).isGreaterThan(img.getHeight());
+                        softly.assertThat(img.getWidth())
+                                .as("poster %s is landscape like the source", size)
+                                .isGreaterThan(img.getHeight());
                     }
                 });
         Optional<BufferedImage> sprite = image(softly, thumbs.resolve("storyboard.jpg"));
@@ -392,7 +510,9 @@ public final class LadderAssertions {
             softly.fail("storyboard.vtt unreadable: " + e);
             return;
         }
-        softly.assertThat(lines.isEmpty() ? "" : lines.get(0)).as("storyboard.vtt header").startsWith("WEBVTT");
+        softly.assertThat(lines.isEmpty() ? "" : lines.get(0))
+                .as("storyboard.vtt header")
+                .startsWith("WEBVTT");
         int cues = 0;
         double lastEnd = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -403,29 +523,47 @@ public final class LadderAssertions {
             cues++;
             double start = vttTime(t.group(1));
             double end = vttTime(t.group(2));
-            softly.assertThat(end).as("storyboard cue %d: end after start %s", cues, lines.get(i)).isGreaterThan(start);
-            softly.assertThat(start).as("storyboard cue %d: starts where the previous ended or later", cues).isGreaterThanOrEqualTo(lastEnd - 0.001);
+            softly.assertThat(end)
+                    .as("storyboard cue %d: end after start %s", cues, lines.get(i))
+                    .isGreaterThan(start);
+            softly.assertThat(start)
+                    .as("storyboard cue %d: starts where the previous ended or later", cues)
+                    .isGreaterThanOrEqualTo(lastEnd - 0.001);
             lastEnd = end;
             String payload = i + 1 < lines.size() ? lines.get(i + 1).trim() : "";
             Matcher x = XYWH.matcher(payload);
-            softly.assertThat(x.matches()).as("storyboard cue %d payload '%s' is storyboard.jpg#xywh=x,y,w,h", cues, payload).isTrue();
+            softly.assertThat(x.matches())
+                    .as(
+                            "storyboard cue %d payload '%s' is storyboard.jpg#xywh=x,y,w,h",
+                            cues, payload)
+                    .isTrue();
             if (softly.wasSuccess()) {
-                softly.assertThat(x.group(1)).as("storyboard cue %d image", cues).isEqualTo("storyboard.jpg");
+                softly.assertThat(x.group(1))
+                        .as("storyboard cue %d image", cues)
+                        .isEqualTo("storyboard.jpg");
                 int xx = Integer.parseInt(x.group(2));
                 int yy = Integer.parseInt(x.group(3));
                 int w = Integer.parseInt(x.group(4));
                 int h = Integer.parseInt(x.group(5));
-                softly.assertThat(w > 0 && h > 0).as("storyboard cue %d tile has a size", cues).isTrue();
+                softly.assertThat(w > 0 && h > 0)
+                        .as("storyboard cue %d tile has a size", cues)
+                        .isTrue();
                 int cue = cues;
                 sprite.ifPresent(
                         img ->
-                                softly.assertThat(xx + w <= img.getWidth() && yy + h <= img.getHeight())
-                                        .as("storyboard cue %d tile %d,%d,%d,%d inside the %dx%d sprite", cue, xx, yy, w, h, img.getWidth(), img.getHeight())
+                                softly.assertThat(
+                                                xx + w <= img.getWidth()
+                                                        && yy + h <= img.getHeight())
+                                        .as(
+                                                "storyboard cue %d tile %d,%d,%d,%d inside the %dx%d sprite",
+                                                cue, xx, yy, w, h, img.getWidth(), img.getHeight())
                                         .isTrue());
             }
         }
         softly.assertThat(cues).as("storyboard.vtt cues").isPositive();
-        softly.assertThat(lastEnd).as("storyboard.vtt last cue end vs source duration %.3f", src.duration()).isLessThanOrEqualTo(src.duration() + 1.0);
+        softly.assertThat(lastEnd)
+                .as("storyboard.vtt last cue end vs source duration %.3f", src.duration())
+                .isLessThanOrEqualTo(src.duration() + 1.0);
     }
 
     private static Optional<BufferedImage> image(SoftAssertions softly, Path file) {

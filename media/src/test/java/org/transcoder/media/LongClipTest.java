@@ -1,0 +1,69 @@
+package org.transcoder.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.transcoder.media.testing.Ffprobe;
+import org.transcoder.media.testing.GeneratedMedia;
+import org.transcoder.media.testing.HlsLadder;
+import org.transcoder.media.testing.LadderAssertions;
+
+/**
+ * Minute-long generated sources: chunking at source keyframes (2 s GOP) and chunking a source with
+ * a single keyframe, where chunks must be cut by time and trimmed exactly.
+ */
+class LongClipTest {
+
+    @Test
+    void oneMinute1080pWithTwoSecondGops(@TempDir Path tmp) throws Exception {
+        Path source = GeneratedMedia.clip60s1080p30Gop2s();
+        assertThat(Ffprobe.videoPacketCount(source)).as("generated source frames").isEqualTo(1800);
+
+        TranscodeResult result = transcode(source, tmp);
+
+        assertThat(result.chunkCount()).as("chunks of a 60 s source").isBetween(10, 15);
+        LadderAssertions.assertPlayableLadder(tmp.resolve("out"), source);
+        try (HlsLadder ladder = HlsLadder.read(tmp.resolve("out"))) {
+            assertThat(ladder.rungs()).extracting(HlsLadder.Rung::decodedFrames).containsOnly(1800);
+            assertThat(ladder.top().stream().height()).isEqualTo(1080);
+        }
+    }
+
+    @Test
+    void oneMinuteWithASingleKeyframeStillSplits(@TempDir Path tmp) throws Exception {
+        Path source = GeneratedMedia.clip60sSingleKeyframe();
+        int frames = Ffprobe.videoPacketCount(source);
+        assertThat(Ffprobe.videoPackets(source).stream().filter(Ffprobe.Packet::keyframe).count())
+                .as("generated source keyframes")
+                .isEqualTo(1);
+
+        TranscodeResult result = transcode(source, tmp);
+
+        assertThat(result.chunkCount())
+                .as("chunks of a single-GOP 60 s source")
+                .isGreaterThanOrEqualTo(10);
+        LadderAssertions.assertPlayableLadder(tmp.resolve("out"), source);
+        try (HlsLadder ladder = HlsLadder.read(tmp.resolve("out"))) {
+            assertThat(ladder.rungs())
+                    .extracting(HlsLadder.Rung::decodedFrames)
+                    .containsOnly(frames);
+        }
+    }
+
+    private static TranscodeResult transcode(Path source, Path tmp) throws Exception {
+        Transcoder transcoder =
+                new Transcoder(
+                        TranscodeOptions.defaults()
+                                .withThreads(2)
+                                .withWorkDir(Files.createDirectories(tmp.resolve("work"))));
+        long start = System.nanoTime();
+        TranscodeResult result = transcoder.transcode(source, tmp.resolve("out"));
+        System.out.printf(
+                "%s: transcoded in %d ms%n",
+                source.getFileName(), (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+}
