@@ -13,8 +13,8 @@ import org.bytedeco.javacpp.Loader;
  *
  * <p>Native work runs in these executables as child processes, never through JNI in the JVM: a
  * decoder crash on a hostile file then ends one task, not the TaskManager with every slot's work.
- * The start-up check fails fast when the build lacks a required encoder, instead of FFmpeg's
- * silent fallback to another codec.
+ * The start-up check fails fast when the build lacks a required encoder, instead of FFmpeg's silent
+ * fallback to another codec.
  */
 public final class FfmpegBinaries {
 
@@ -95,7 +95,8 @@ public final class FfmpegBinaries {
                             environment(),
                             Duration.ofSeconds(30));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the bundled ffmpeg: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot start the bundled ffmpeg: " + e.getMessage(), e);
         }
         if (result.exitCode() != 0) {
             String hint =

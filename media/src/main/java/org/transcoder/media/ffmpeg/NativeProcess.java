@@ -65,7 +65,12 @@ public final class NativeProcess {
     /** The child ran past its deadline and was killed. */
     public static final class ProcessTimeoutException extends IOException {
         public ProcessTimeoutException(String program, Duration timeout, String stderr) {
-            super(program + " ran past its " + timeout.toSeconds() + " s deadline and was killed. " + stderr);
+            super(
+                    program
+                            + " ran past its "
+                            + timeout.toSeconds()
+                            + " s deadline and was killed. "
+                            + stderr);
         }
     }
 }

@@ -1,0 +1,58 @@
+package org.transcoder.media;
+
+import java.nio.file.Path;
+import org.transcoder.media.chunk.ChunkingPolicy;
+import org.transcoder.media.ladder.Ladder;
+import org.transcoder.media.ladder.LadderProfiles;
+import org.transcoder.media.validate.ValidationPolicy;
+
+/** Settings of a whole-file transcode. */
+public record TranscodeOptions(
+        Ladder ladder,
+        ChunkingPolicy chunking,
+        ValidationPolicy validation,
+        int threads,
+        int threadsPerEncode,
+        Path workDir) {
+
+    public static TranscodeOptions defaults() {
+        return new TranscodeOptions(
+                LadderProfiles.defaultLadder(),
+                ChunkingPolicy.defaults(),
+                ValidationPolicy.defaults(),
+                Runtime.getRuntime().availableProcessors(),
+                0,
+                Path.of(System.getProperty("java.io.tmpdir"), "transcoder-work"));
+    }
+
+    public TranscodeOptions withThreads(int n) {
+        return new TranscodeOptions(ladder, chunking, validation, n, threadsPerEncode, workDir);
+    }
+
+    /** x264 threads per rendition encode; 0 lets FFmpeg decide. */
+    public TranscodeOptions withThreadsPerEncode(int n) {
+        return new TranscodeOptions(ladder, chunking, validation, threads, n, workDir);
+    }
+
+    public TranscodeOptions withWorkDir(Path dir) {
+        return new TranscodeOptions(ladder, chunking, validation, threads, threadsPerEncode, dir);
+    }
+
+    public TranscodeOptions withLadder(Ladder l) {
+        return new TranscodeOptions(l, chunking, validation, threads, threadsPerEncode, workDir);
+    }
+
+    public TranscodeOptions withChunkSeconds(double target) {
+        return new TranscodeOptions(
+                ladder,
+                ChunkingPolicy.ofTarget(target),
+                validation,
+                threads,
+                threadsPerEncode,
+                workDir);
+    }
+
+    public TranscodeOptions withValidation(ValidationPolicy v) {
+        return new TranscodeOptions(ladder, chunking, v, threads, threadsPerEncode, workDir);
+    }
+}

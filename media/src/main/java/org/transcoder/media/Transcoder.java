@@ -1,0 +1,193 @@
+package org.transcoder.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.transcoder.media.audio.AudioEncoder;
+import org.transcoder.media.chunk.ChunkPlanner;
+import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.chunk.ChunkSplitter;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.encode.EncodedSegment;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
+import org.transcoder.media.hls.AudioStream;
+import org.transcoder.media.hls.HlsPackager;
+import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.hls.VariantStream;
+import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.probe.VideoStreamInfo;
+import org.transcoder.media.thumbs.ThumbnailExtractor;
+import org.transcoder.media.validate.MediaValidator;
+
+/**
+ * Transcodes one file on local disk through every step of the pipeline — probe, validate, plan and
+ * split chunks, encode chunks in parallel threads, audio, thumbnails, package — without Flink. The
+ * benchmark and the media tests use it; the Flink job runs the same steps as tasks.
+ */
+public final class Transcoder {
+
+    private final TranscodeOptions options;
+
+    public Transcoder(TranscodeOptions options) {
+        this.options = options;
+    }
+
+    public TranscodeResult transcode(Path source, Path outputDir) throws MediaException {
+        long started = System.nanoTime();
+        MediaInfo info = MediaProbe.probe(source);
+        VideoStreamInfo video = new MediaValidator(options.validation()).validate(source, info);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, options.chunking());
+        EncodeSpec spec =
+                EncodeSpec.forSource(video, options.ladder())
+                        .withThreadsPerEncode(options.threadsPerEncode());
+        Path staging;
+        try {
+            Files.createDirectories(outputDir);
+            Files.createDirectories(options.workDir());
+            staging = Files.createTempDirectory(options.workDir(), "staging-");
+        } catch (IOException e) {
+            throw new MediaException(
+                    ReasonCode.INTERNAL_ERROR, "Cannot create work dirs: " + e.getMessage(), e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()));
+        try {
+            // Audio first: it is one long sequential task, best overlapped with the chunks.
+            Future<Optional<AudioStream>> audio =
+                    pool.submit(
+                            () ->
+                                    info.primaryAudio().isPresent()
+                                            ? Optional.of(
+                                                    new AudioEncoder()
+                                                            .encode(
+                                                                    source,
+                                                                    info,
+                                                                    options.ladder()
+                                                                            .audioBitrateKbps(),
+                                                                    outputDir))
+                                            : Optional.empty());
+            List<Future<List<EncodedSegment>>> encodes = new ArrayList<>();
+            FfmpegChunkEncoder encoder = new FfmpegChunkEncoder();
+            double origin = info.videoStartPts();
+            for (ChunkSpec chunk : chunks) {
+                encodes.add(
+                        pool.submit(
+                                () -> {
+                                    Path staged = ChunkSplitter.stage(source, info, chunk, staging);
+                                    try {
+                                        return encoder.encode(
+                                                staged, chunk, origin, spec, outputDir);
+                                    } finally {
+                                        Files.deleteIfExists(staged);
+                                    }
+                                }));
+            }
+            Future<?> thumbs =
+                    pool.submit(() -> ThumbnailExtractor.extract(source, info, spec, outputDir));
+
+            Map<String, List<EncodedSegment>> byRendition = new LinkedHashMap<>();
+            for (Rendition r : spec.renditions()) {
+                byRendition.put(r.name(), new ArrayList<>());
+            }
+            for (Future<List<EncodedSegment>> f : encodes) {
+                for (EncodedSegment s : await(f)) {
+                    byRendition.get(s.rendition()).add(s);
+                }
+            }
+            Optional<AudioStream> audioStream = await(audio);
+            await(thumbs);
+
+            List<VariantStream> variants = new ArrayList<>();
+            for (Rendition r : spec.renditions()) {
+                List<EncodedSegment> segs = byRendition.get(r.name());
+                List<SegmentRef> refs =
+                        segs.stream()
+                                .map(
+                                        s ->
+                                                new SegmentRef(
+                                                        s.segmentFile().getFileName().toString(),
+                                                        s.initName(),
+                                                        s.durationSeconds(),
+                                                        s.bytes()))
+                                .toList();
+                variants.add(
+                        new VariantStream(
+                                r.name(),
+                                r.width(),
+                                r.height(),
+                                segs.get(0).codecs(),
+                                spec.frameRate(),
+                                refs));
+                write(
+                        outputDir.resolve(r.name()).resolve(HlsPackager.PLAYLIST),
+                        HlsPackager.mediaPlaylist(refs));
+            }
+            if (audioStream.isPresent()) {
+                write(
+                        outputDir.resolve(HlsPackager.AUDIO_DIR).resolve(HlsPackager.PLAYLIST),
+                        HlsPackager.mediaPlaylist(audioStream.get().segments()));
+            }
+            Path master = outputDir.resolve(HlsPackager.MASTER);
+            write(master, HlsPackager.masterPlaylist(variants, audioStream));
+            return new TranscodeResult(
+                    info,
+                    variants,
+                    audioStream.isPresent(),
+                    chunks.size(),
+                    master,
+                    (System.nanoTime() - started) / 1_000_000);
+        } finally {
+            pool.shutdownNow();
+            deleteRecursively(staging);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws MediaException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MediaException me) {
+                throw me;
+            }
+            throw new MediaException(
+                    ReasonCode.INTERNAL_ERROR, String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException(ReasonCode.INTERNAL_ERROR, "Interrupted", e);
+        }
+    }
+
+    private static void write(Path file, String content) throws MediaException {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, content);
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new MediaException(
+                    ReasonCode.INTERNAL_ERROR, "Cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.transcoder.media.audio;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.transcoder.media.MediaException;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.ffmpeg.FfmpegBinaries;
+import org.transcoder.media.ffmpeg.NativeProcess;
+import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.fmp4.Fmp4;
+import org.transcoder.media.hls.AudioStream;
+import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.probe.AudioStreamInfo;
+import org.transcoder.media.probe.MediaInfo;
+
+/**
+ * Encodes the video's one audio rendition, AAC-LC stereo, from the whole track in one pass: per
+ * chunk audio would click at every boundary (AAC priming) and drift. The track is aligned to the
+ * video's first frame and cut or padded to the video's length, so players keep both in sync.
+ */
+public final class AudioEncoder {
+
+    /** Target audio segment length. */
+    static final double SEGMENT_SECONDS = 4.0;
+
+    private final Duration timeout;
+
+    public AudioEncoder(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public AudioEncoder() {
+        this(Duration.ofMinutes(30));
+    }
+
+    /** Writes audio/init_HASH.mp4 and audio/seg_NNNNN.m4s under outDir. */
+    public AudioStream encode(Path source, MediaInfo info, int bitrateKbps, Path outDir)
+            throws MediaException {
+        AudioStreamInfo track =
+                info.primaryAudio().orElseThrow(() -> new IllegalArgumentException("no audio"));
+        FfmpegBinaries ff = FfmpegBinaries.get();
+        Path dir = outDir.resolve("audio");
+        Path tmp = dir.resolve(".audio.mp4");
+        double origin = info.videoStartPts();
+        double duration = info.videoDurationSeconds();
+        int rate = track.sampleRate() == 44100 ? 44100 : 48000;
+        String filter =
+                String.format(
+                        Locale.ROOT,
+                        "asetpts=PTS-%.6f/TB,aresample=%d:async=1:first_pts=0,apad=whole_dur=%.6f,atrim=end=%.6f",
+                        origin,
+                        rate,
+                        duration,
+                        duration);
+        List<String> cmd =
+                List.of(
+                        ff.ffmpeg().toString(),
+                        "-nostdin",
+                        "-hide_banner",
+                        "-v",
+                        "error",
+                        "-copyts",
+                        "-i",
+                        source.toString(),
+                        "-map",
+                        "0:" + track.index(),
+                        "-vn",
+                        "-sn",
+                        "-dn",
+                        "-map_metadata",
+                        "-1",
+                        "-af",
+                        filter,
+                        "-c:a",
+                        "aac",
+                        "-b:a",
+                        bitrateKbps + "k",
+                        "-ac",
+                        "2",
+                        "-frag_duration",
+                        Long.toString((long) (SEGMENT_SECONDS * 1_000_000)),
+                        "-movflags",
+                        "+empty_moov+default_base_moof",
+                        "-flags",
+                        "+bitexact",
+                        "-fflags",
+                        "+bitexact",
+                        "-f",
+                        "mp4",
+                        "-y",
+                        tmp.toString());
+        try {
+            Files.createDirectories(dir);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), timeout);
+            if (r.exitCode() != 0) {
+                throw new MediaException(
+                        r.killedBySignal() ? ReasonCode.ENCODER_CRASHED : ReasonCode.ENCODE_FAILED,
+                        "Audio encode failed: " + r.stderrTail());
+            }
+            Fmp4.Parts parts = Fmp4.split(Files.readAllBytes(tmp));
+            long timescale = Fmp4.timescale(parts.init());
+            String initName = "init.mp4";
+            Files.write(dir.resolve(initName), parts.init());
+            List<SegmentRef> segments = new ArrayList<>();
+            for (int i = 0; i < parts.fragments().size(); i++) {
+                byte[] frag = parts.fragments().get(i);
+                String name = String.format(Locale.ROOT, "seg_%05d.m4s", i);
+                Files.write(dir.resolve(name), frag);
+                double seconds = (double) Fmp4.fragmentDuration(frag, parts.init()) / timescale;
+                segments.add(new SegmentRef(name, initName, seconds, frag.length));
+            }
+            return new AudioStream(Fmp4.codecString(parts.init()), 2, segments);
+        } catch (NativeProcess.ProcessTimeoutException e) {
+            throw new MediaException(ReasonCode.ENCODE_TIMEOUT, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MediaException(ReasonCode.INTERNAL_ERROR, "Audio I/O: " + e.getMessage(), e);
+        } finally {
+            tmp.toFile().delete();
+        }
+    }
+}

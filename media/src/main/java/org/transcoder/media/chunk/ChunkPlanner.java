@@ -1,0 +1,105 @@
+package org.transcoder.media.chunk;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.transcoder.media.probe.MediaInfo;
+
+/**
+ * Cuts the source timeline into chunks at source keyframes near the target length. Where the source
+ * has no keyframe in range (screen recordings, single-keyframe files) the cut falls on the frame
+ * nearest the target and the chunk decodes from the preceding keyframe, trimmed exactly. Boundaries
+ * are always real frame times, so every frame lands in exactly one chunk.
+ */
+public final class ChunkPlanner {
+
+    /** Frames closer than this to a boundary count as on it (timestamps print to microseconds). */
+    public static final double EPSILON = 0.0005;
+
+    private ChunkPlanner() {}
+
+    public static List<ChunkSpec> plan(MediaInfo info, ChunkingPolicy policy) {
+        List<Double> frames = info.framePts();
+        List<Double> keys = info.keyframePts();
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("No video frames to plan");
+        }
+        double end = info.videoEndPts();
+        List<Double> cuts = new ArrayList<>();
+        double start = frames.get(0);
+        cuts.add(start);
+        while (end - start > policy.maxSeconds()) {
+            // Near the end, split what is left in two halves rather than leave a tiny tail.
+            double left = end - start;
+            double target =
+                    left < policy.maxSeconds() + policy.minSeconds()
+                            ? start + left / 2
+                            : start + policy.targetSeconds();
+            double next = nextCut(frames, keys, start, target, policy);
+            if (Double.isNaN(next) || next <= start + EPSILON) {
+                break;
+            }
+            cuts.add(next);
+            start = next;
+        }
+        cuts.add(end);
+        List<ChunkSpec> chunks = new ArrayList<>();
+        for (int i = 0; i + 1 < cuts.size(); i++) {
+            double a = cuts.get(i);
+            double b = cuts.get(i + 1);
+            double seek = keyframeAtOrBefore(keys, a);
+            boolean aligned = Math.abs(seek - a) < EPSILON;
+            chunks.add(new ChunkSpec(i, a, b, seek, aligned, countFrames(frames, a, b)));
+        }
+        return List.copyOf(chunks);
+    }
+
+    private static double nextCut(
+            List<Double> frames,
+            List<Double> keys,
+            double start,
+            double target,
+            ChunkingPolicy policy) {
+        double best = Double.NaN;
+        for (double k : keys) {
+            if (k >= start + policy.minSeconds() - EPSILON
+                    && k <= start + policy.maxSeconds() + EPSILON) {
+                if (Double.isNaN(best) || Math.abs(k - target) < Math.abs(best - target)) {
+                    best = k;
+                }
+            }
+        }
+        if (!Double.isNaN(best)) {
+            return best;
+        }
+        // No keyframe in range: cut on the frame nearest the target (a time-range chunk).
+        double nearest = Double.NaN;
+        for (double f : frames) {
+            if (f > start + EPSILON
+                    && (Double.isNaN(nearest)
+                            || Math.abs(f - target) < Math.abs(nearest - target))) {
+                nearest = f;
+            }
+        }
+        return nearest;
+    }
+
+    private static double keyframeAtOrBefore(List<Double> keys, double t) {
+        double best = keys.isEmpty() ? t : keys.get(0);
+        for (double k : keys) {
+            if (k <= t + EPSILON) {
+                best = k;
+            }
+        }
+        return Math.min(best, t);
+    }
+
+    private static int countFrames(List<Double> frames, double a, double b) {
+        int n = 0;
+        for (double f : frames) {
+            if (f >= a - EPSILON && f < b - EPSILON) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

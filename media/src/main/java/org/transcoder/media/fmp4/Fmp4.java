@@ -1,0 +1,294 @@
+package org.transcoder.media.fmp4;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The few ISO-BMFF (fragmented MP4) operations a packager needs: split a file into its init segment
+ * and its fragments, re-time fragments onto the video's timeline, and read what the playlists must
+ * say (timescale, durations, RFC 6381 codec string).
+ *
+ * <p>Each chunk is encoded on its own, starting at time zero; its fragments are then moved to the
+ * chunk's place on the timeline by rewriting tfdt, and the encoder's B-frame delay is removed from
+ * the composition offsets (trun version 1, negative offsets as CMAF does), so the first frame of
+ * every segment is presented exactly at its tfdt in every rendition.
+ */
+public final class Fmp4 {
+
+    private Fmp4() {}
+
+    /** An fMP4 file taken apart: init (ftyp + moov) and the moof/mdat pairs, in order. */
+    public record Parts(byte[] init, List<byte[]> fragments) {}
+
+    public static Parts split(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file);
+        ByteBuffer init = ByteBuffer.allocate(file.length);
+        List<byte[]> fragments = new ArrayList<>();
+        int pos = 0;
+        int fragStart = -1;
+        while (pos + 8 <= file.length) {
+            long size = Integer.toUnsignedLong(b.getInt(pos));
+            String type = type(file, pos + 4);
+            int header = 8;
+            if (size == 1) {
+                size = b.getLong(pos + 8);
+                header = 16;
+            } else if (size == 0) {
+                size = file.length - pos;
+            }
+            if (size < header || pos + size > file.length) {
+                throw new IllegalArgumentException("Broken MP4 box '" + type + "' at " + pos);
+            }
+            int end = (int) (pos + size);
+            switch (type) {
+                case "ftyp", "moov" -> init.put(file, pos, end - pos);
+                case "moof" -> fragStart = pos;
+                case "mdat" -> {
+                    if (fragStart >= 0) {
+                        byte[] frag = new byte[end - fragStart];
+                        System.arraycopy(file, fragStart, frag, 0, frag.length);
+                        fragments.add(frag);
+                        fragStart = -1;
+                    }
+                }
+                default -> {
+                    // styp, sidx, mfra, free...: not needed by HLS
+                }
+            }
+            pos = end;
+        }
+        byte[] initBytes = new byte[init.position()];
+        init.flip();
+        init.get(initBytes);
+        return new Parts(initBytes, fragments);
+    }
+
+    /** Timescale of the (single) track, from mdhd. */
+    public static long timescale(byte[] init) {
+        int mdhd = find(init, 0, init.length, "moov", "trak", "mdia", "mdhd");
+        ByteBuffer b = ByteBuffer.wrap(init);
+        int version = init[mdhd + 8] & 0xff;
+        return Integer.toUnsignedLong(b.getInt(mdhd + 8 + 4 + (version == 1 ? 16 : 8)));
+    }
+
+    /**
+     * Re-times one chunk's fragments: adds {@code tfdtOffset} ticks to every tfdt, makes the first
+     * sample's composition offset zero (shifting all others by the same amount), and renumbers mfhd
+     * from {@code firstSequence}. Sizes do not change.
+     */
+    public static void retime(List<byte[]> fragments, long tfdtOffset, int firstSequence) {
+        Long shift = null;
+        int seq = firstSequence;
+        for (byte[] frag : fragments) {
+            ByteBuffer b = ByteBuffer.wrap(frag);
+            int moofEnd = b.getInt(0);
+            int mfhd = find(frag, 0, moofEnd, "moof", "mfhd");
+            b.putInt(mfhd + 12, seq++);
+            for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+                int trafEnd = traf + b.getInt(traf);
+                int tfdt = find(frag, traf + 8, trafEnd, "tfdt");
+                if (frag[tfdt + 8] == 1) {
+                    b.putLong(tfdt + 12, b.getLong(tfdt + 12) + tfdtOffset);
+                } else {
+                    long v = Integer.toUnsignedLong(b.getInt(tfdt + 12)) + tfdtOffset;
+                    if (v > 0xFFFFFFFFL) {
+                        throw new IllegalArgumentException("tfdt overflow in a version 0 box");
+                    }
+                    b.putInt(tfdt + 12, (int) v);
+                }
+                for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                    shift = shiftCompositionOffsets(frag, trun, shift);
+                }
+            }
+        }
+    }
+
+    private static Long shiftCompositionOffsets(byte[] frag, int trun, Long shift) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int flags = b.getInt(trun + 8) & 0xFFFFFF;
+        if ((flags & 0x800) == 0) {
+            return shift == null ? 0L : shift;
+        }
+        int count = b.getInt(trun + 12);
+        int p = trun + 16;
+        if ((flags & 0x1) != 0) p += 4;
+        if ((flags & 0x4) != 0) p += 4;
+        int ctoOffset = 0;
+        if ((flags & 0x100) != 0) ctoOffset += 4;
+        if ((flags & 0x200) != 0) ctoOffset += 4;
+        if ((flags & 0x400) != 0) ctoOffset += 4;
+        int stride = ctoOffset + 4;
+        long s = shift == null ? b.getInt(p + ctoOffset) : shift;
+        frag[trun + 8] = 1; // version 1: signed composition offsets
+        for (int i = 0; i < count; i++) {
+            int at = p + i * stride + ctoOffset;
+            b.putInt(at, (int) (b.getInt(at) - s));
+        }
+        return s;
+    }
+
+    /** Sum of sample durations of one fragment, in timescale ticks. */
+    public static long fragmentDuration(byte[] frag, byte[] init) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        long total = 0;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            int tfhd = find(frag, traf + 8, trafEnd, "tfhd");
+            int tfhdFlags = b.getInt(tfhd + 8) & 0xFFFFFF;
+            int q = tfhd + 16;
+            if ((tfhdFlags & 0x1) != 0) q += 8;
+            if ((tfhdFlags & 0x2) != 0) q += 4;
+            long defaultDuration =
+                    (tfhdFlags & 0x8) != 0
+                            ? Integer.toUnsignedLong(b.getInt(q))
+                            : trexDefaultDuration(init);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                int flags = b.getInt(trun + 8) & 0xFFFFFF;
+                int count = b.getInt(trun + 12);
+                int p = trun + 16;
+                if ((flags & 0x1) != 0) p += 4;
+                if ((flags & 0x4) != 0) p += 4;
+                int stride = Integer.bitCount(flags & 0xF00) * 4;
+                for (int i = 0; i < count; i++) {
+                    total +=
+                            (flags & 0x100) != 0
+                                    ? Integer.toUnsignedLong(b.getInt(p + i * stride))
+                                    : defaultDuration;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Samples (frames) in one fragment. */
+    public static int sampleCount(byte[] frag) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        int n = 0;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                n += b.getInt(trun + 12);
+            }
+        }
+        return n;
+    }
+
+    private static long trexDefaultDuration(byte[] init) {
+        int trex = find(init, 0, init.length, "moov", "mvex", "trex");
+        return Integer.toUnsignedLong(ByteBuffer.wrap(init).getInt(trex + 20));
+    }
+
+    /**
+     * RFC 6381 codec string of the track: avc1.PPCCLL from the avcC record for H.264, mp4a.40.N
+     * from the AudioSpecificConfig for AAC.
+     */
+    public static String codecString(byte[] init) {
+        int stsd = find(init, 0, init.length, "moov", "trak", "mdia", "minf", "stbl", "stsd");
+        int entry = stsd + 16;
+        String format = type(init, entry + 4);
+        int entryEnd = entry + ByteBuffer.wrap(init).getInt(entry);
+        if (format.equals("avc1") || format.equals("avc3")) {
+            int avcC = find(init, entry + 8 + 78, entryEnd, "avcC");
+            return String.format(
+                    Locale.ROOT,
+                    "%s.%02x%02x%02x",
+                    format,
+                    init[avcC + 9] & 0xff,
+                    init[avcC + 10] & 0xff,
+                    init[avcC + 11] & 0xff);
+        }
+        if (format.equals("mp4a")) {
+            int esds = find(init, entry + 8 + 28, entryEnd, "esds");
+            int objectType =
+                    audioObjectType(init, esds + 12, esds + ByteBuffer.wrap(init).getInt(esds));
+            return "mp4a.40." + objectType;
+        }
+        return format;
+    }
+
+    /** Walks the ES descriptor to the DecoderSpecificInfo (tag 5) and reads its first 5 bits. */
+    private static int audioObjectType(byte[] d, int p, int end) {
+        while (p < end) {
+            int tag = d[p++] & 0xff;
+            int len = 0;
+            for (int i = 0; i < 4; i++) {
+                int c = d[p++] & 0xff;
+                len = (len << 7) | (c & 0x7f);
+                if ((c & 0x80) == 0) break;
+            }
+            switch (tag) {
+                case 3 -> {
+                    int flags = d[p + 2] & 0xff;
+                    p += 3;
+                    if ((flags & 0x80) != 0) p += 2;
+                    if ((flags & 0x40) != 0) p += 1 + (d[p] & 0xff);
+                    if ((flags & 0x20) != 0) p += 2;
+                }
+                case 4 -> p += 13;
+                case 5 -> {
+                    return (d[p] & 0xff) >> 3;
+                }
+                default -> p += len;
+            }
+        }
+        return 2;
+    }
+
+    /** Offset of the box at the end of {@code path}, searched from [from, to). */
+    static int find(byte[] d, int from, int to, String... path) {
+        int start = from;
+        int end = to;
+        int found = -1;
+        for (String name : path) {
+            found = -1;
+            for (int p : children(d, start, end)) {
+                if (type(d, p + 4).equals(name)) {
+                    found = p;
+                    break;
+                }
+            }
+            if (found < 0) {
+                throw new IllegalArgumentException("MP4 box '" + name + "' not found");
+            }
+            start = found + 8 + fullBoxHeader(name);
+            end = found + ByteBuffer.wrap(d).getInt(found);
+        }
+        return found;
+    }
+
+    private static List<Integer> findAll(byte[] d, int from, int to, String name) {
+        List<Integer> out = new ArrayList<>();
+        for (int p : children(d, from, to)) {
+            if (type(d, p + 4).equals(name)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static List<Integer> children(byte[] d, int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(d);
+        int p = from;
+        while (p + 8 <= to) {
+            int size = b.getInt(p);
+            if (size < 8) break;
+            out.add(p);
+            p += size;
+        }
+        return out;
+    }
+
+    /** Extra header bytes before a container box's children (stsd has version+flags+count). */
+    private static int fullBoxHeader(String name) {
+        return name.equals("stsd") ? 8 : 0;
+    }
+
+    private static String type(byte[] d, int at) {
+        return new String(d, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,302 @@
+package org.transcoder.media.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.transcoder.media.MediaException;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.ffmpeg.FfmpegBinaries;
+import org.transcoder.media.ffmpeg.NativeProcess;
+import org.transcoder.media.ffmpeg.ProcessResult;
+
+/**
+ * Reads a file's container, streams and every video packet's timing with the bundled ffprobe. Only
+ * demuxes (no decoding), so it is cheap even for long files; runs in a child process so a hostile
+ * file cannot take the JVM down.
+ */
+public final class MediaProbe {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private MediaProbe() {}
+
+    public static MediaInfo probe(Path file) throws MediaException {
+        if (!Files.isReadable(file)) {
+            throw new MediaException(
+                    ReasonCode.SOURCE_MISSING, "Source file not readable: " + file);
+        }
+        FfmpegBinaries ff = FfmpegBinaries.get();
+        JsonNode root = readJson(ff, file);
+        JsonNode format = root.path("format");
+        if (format.isMissingNode() || !root.has("streams")) {
+            throw new MediaException(ReasonCode.CORRUPT_INPUT, "Not a readable media file");
+        }
+        long size = sizeOf(file);
+        List<AudioStreamInfo> audio = new ArrayList<>();
+        JsonNode videoNode = null;
+        for (JsonNode s : root.path("streams")) {
+            String type = s.path("codec_type").asText();
+            boolean attachedPic = s.path("disposition").path("attached_pic").asInt() == 1;
+            if ("video".equals(type) && !attachedPic && videoNode == null) {
+                videoNode = s;
+            } else if ("audio".equals(type)) {
+                audio.add(
+                        new AudioStreamInfo(
+                                s.path("index").asInt(),
+                                s.path("codec_name").asText("unknown"),
+                                s.path("channels").asInt(0),
+                                s.path("sample_rate").asInt(0),
+                                s.path("disposition").path("default").asInt() == 1));
+            }
+        }
+        double start = format.path("start_time").asDouble(0);
+        double duration = format.path("duration").asDouble(0);
+        List<Double> frames = new ArrayList<>();
+        List<Double> keyframes = new ArrayList<>();
+        String warnings = "";
+        double endPts = start + duration;
+        Optional<VideoStreamInfo> video = Optional.empty();
+        if (videoNode != null) {
+            PacketTimes packets = readPackets(ff, file, videoNode.path("index").asInt());
+            frames = packets.pts;
+            keyframes = packets.keyframes;
+            warnings = packets.warnings;
+            endPts = packets.endPts;
+            video = Optional.of(videoStream(videoNode, frames, endPts));
+        }
+        return new MediaInfo(
+                format.path("format_name").asText("unknown"),
+                size,
+                duration,
+                start,
+                format.path("bit_rate").asLong(0),
+                video,
+                List.copyOf(audio),
+                List.copyOf(frames),
+                List.copyOf(keyframes),
+                endPts,
+                warnings);
+    }
+
+    private static JsonNode readJson(FfmpegBinaries ff, Path file) throws MediaException {
+        ProcessResult r =
+                run(
+                        ff,
+                        List.of(
+                                ff.ffprobe().toString(),
+                                "-v",
+                                "error",
+                                "-print_format",
+                                "json",
+                                "-show_format",
+                                "-show_streams",
+                                file.toString()));
+        if (r.exitCode() != 0) {
+            throw new MediaException(
+                    ReasonCode.CORRUPT_INPUT, "Not a readable media file: " + r.stderrTail());
+        }
+        try {
+            return JSON.readTree(r.stdout());
+        } catch (IOException e) {
+            throw new MediaException(ReasonCode.CORRUPT_INPUT, "ffprobe output unreadable", e);
+        }
+    }
+
+    private record PacketTimes(
+            List<Double> pts, List<Double> keyframes, double endPts, String warnings) {}
+
+    private static PacketTimes readPackets(FfmpegBinaries ff, Path file, int streamIndex)
+            throws MediaException {
+        ProcessResult r =
+                run(
+                        ff,
+                        List.of(
+                                ff.ffprobe().toString(),
+                                "-v",
+                                "error",
+                                "-select_streams",
+                                Integer.toString(streamIndex),
+                                "-show_entries",
+                                "packet=pts_time,duration_time,flags",
+                                "-of",
+                                "csv=p=0",
+                                file.toString()));
+        List<Double> pts = new ArrayList<>();
+        List<Double> keys = new ArrayList<>();
+        double end = Double.NEGATIVE_INFINITY;
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.trim().split(",");
+            if (f.length < 3 || "N/A".equals(f[0])) {
+                continue;
+            }
+            double t = Double.parseDouble(f[0]);
+            double d = "N/A".equals(f[1]) ? 0 : Double.parseDouble(f[1]);
+            pts.add(t);
+            if (f[2].startsWith("K")) {
+                keys.add(t);
+            }
+            end = Math.max(end, t + d);
+        }
+        Collections.sort(pts);
+        Collections.sort(keys);
+        removeDuplicates(pts);
+        removeDuplicates(keys);
+        if (!pts.isEmpty() && end <= pts.get(pts.size() - 1)) {
+            end = pts.get(pts.size() - 1) + typicalFrameDuration(pts);
+        }
+        return new PacketTimes(
+                pts, keys, end, r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail());
+    }
+
+    private static void removeDuplicates(List<Double> sorted) {
+        for (int i = sorted.size() - 1; i > 0; i--) {
+            if (Math.abs(sorted.get(i) - sorted.get(i - 1)) < 1e-6) {
+                sorted.remove(i);
+            }
+        }
+    }
+
+    private static double typicalFrameDuration(List<Double> pts) {
+        if (pts.size() < 2) {
+            return 0.04;
+        }
+        List<Double> deltas = new ArrayList<>();
+        for (int i = 1; i < pts.size(); i++) {
+            deltas.add(pts.get(i) - pts.get(i - 1));
+        }
+        Collections.sort(deltas);
+        return deltas.get(deltas.size() / 2);
+    }
+
+    private static VideoStreamInfo videoStream(JsonNode s, List<Double> frames, double endPts) {
+        String pixFmt = s.path("pix_fmt").asText("unknown");
+        String transfer = s.path("color_transfer").asText("unknown");
+        String fieldOrder = s.path("field_order").asText("unknown");
+        int[] sar = ratio(s.path("sample_aspect_ratio").asText("1:1"), ":");
+        double avg = rate(s.path("avg_frame_rate").asText("0/0"));
+        double real = rate(s.path("r_frame_rate").asText("0/0"));
+        double first = frames.isEmpty() ? s.path("start_time").asDouble(0) : frames.get(0);
+        double duration = endPts - first;
+        if ((avg <= 0 || avg > 240) && frames.size() > 1 && duration > 0) {
+            avg = frames.size() / duration; // the container gave no usable average rate
+        }
+        return new VideoStreamInfo(
+                s.path("index").asInt(),
+                s.path("codec_name").asText("unknown"),
+                s.path("profile").asText(""),
+                s.path("width").asInt(),
+                s.path("height").asInt(),
+                sar[0],
+                sar[1],
+                rotation(s),
+                avg,
+                real,
+                variableFrameRate(frames),
+                pixFmt,
+                bitDepth(s, pixFmt),
+                transfer,
+                "smpte2084".equals(transfer) || "arib-std-b67".equals(transfer),
+                fieldOrder,
+                List.of("tt", "bb", "tb", "bt").contains(fieldOrder),
+                frames.size(),
+                first,
+                duration);
+    }
+
+    /** Clockwise display rotation, from the display matrix side data (or the old rotate tag). */
+    static int rotation(JsonNode stream) {
+        double degrees = 0;
+        for (JsonNode sd : stream.path("side_data_list")) {
+            if (sd.has("rotation")) {
+                // ffprobe prints the matrix's counter-clockwise angle: -90 means turn 90 clockwise.
+                degrees = -sd.path("rotation").asDouble();
+            }
+        }
+        if (degrees == 0 && stream.path("tags").has("rotate")) {
+            degrees = stream.path("tags").path("rotate").asDouble();
+        }
+        int normalized = (int) Math.round(((degrees % 360) + 360) % 360);
+        return (normalized + 45) / 90 * 90 % 360;
+    }
+
+    private static boolean variableFrameRate(List<Double> frames) {
+        if (frames.size() < 3) {
+            return false;
+        }
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int i = 1; i < frames.size(); i++) {
+            double d = frames.get(i) - frames.get(i - 1);
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        return max > min * 1.5 + 0.002;
+    }
+
+    private static int bitDepth(JsonNode s, String pixFmt) {
+        int raw = s.path("bits_per_raw_sample").asInt(0);
+        if (raw > 0) {
+            return raw;
+        }
+        if (pixFmt.contains("16")) {
+            return 16;
+        }
+        if (pixFmt.contains("12")) {
+            return 12;
+        }
+        if (pixFmt.contains("10")) {
+            return 10;
+        }
+        return 8;
+    }
+
+    private static double rate(String r) {
+        int[] v = ratio(r, "/");
+        return v[1] == 0 ? 0 : (double) v[0] / v[1];
+    }
+
+    private static int[] ratio(String r, String sep) {
+        String[] p = r.split(sep);
+        try {
+            int a = Integer.parseInt(p[0].trim());
+            int b = p.length > 1 ? Integer.parseInt(p[1].trim()) : 1;
+            return a <= 0 || b <= 0 ? new int[] {1, 1} : new int[] {a, b};
+        } catch (NumberFormatException e) {
+            return new int[] {1, 1};
+        }
+    }
+
+    private static long sizeOf(Path file) throws MediaException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new MediaException(ReasonCode.SOURCE_MISSING, "Cannot read " + file, e);
+        }
+    }
+
+    private static ProcessResult run(FfmpegBinaries ff, List<String> cmd) throws MediaException {
+        try {
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), TIMEOUT);
+            if (r.killedBySignal()) {
+                throw new MediaException(
+                        ReasonCode.CORRUPT_INPUT,
+                        "ffprobe crashed (exit " + r.exitCode() + ") reading the file");
+            }
+            return r;
+        } catch (NativeProcess.ProcessTimeoutException e) {
+            throw new MediaException(
+                    ReasonCode.CORRUPT_INPUT, "Probing took too long: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MediaException(
+                    ReasonCode.INTERNAL_ERROR, "Cannot run ffprobe: " + e.getMessage(), e);
+        }
+    }
+}
