@@ -1,0 +1,123 @@
+package org.transcoder.connectors.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UploadEventTest {
+
+    private static IncomingUpload parse(String json) {
+        return UploadEventDeserializationSchema.parse(
+                "k".getBytes(StandardCharsets.UTF_8),
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+                7);
+    }
+
+    @Test
+    void parsesValidEventAndIgnoresUnknownFields() {
+        IncomingUpload in =
+                parse(
+                        "{\"videoId\":\"cat_01\",\"sourceUri\":\"s3://uploads/cat.mp4\",\"profile\":\"hd\","
+                                + "\"priority\":5,\"labels\":{\"user\":\"u1\"},\"newField\":[1,2]}");
+        assertThat(in.isParsed()).isTrue();
+        assertThat(in.getError()).isNull();
+        assertThat(in.getKafkaKey()).isEqualTo("k");
+        assertThat(in.getOffset()).isEqualTo(7);
+        UploadEvent e = in.getEvent();
+        assertThat(e.getVideoId()).isEqualTo("cat_01");
+        assertThat(e.getSourceUri()).isEqualTo("s3://uploads/cat.mp4");
+        assertThat(e.getProfile()).isEqualTo("hd");
+        assertThat(e.getPriority()).isEqualTo(5);
+        assertThat(e.getLabels()).containsEntry("user", "u1");
+        assertThat(e.problem()).isEmpty();
+    }
+
+    @Test
+    void defaultsWhenOptionalFieldsAreMissingOrNull() {
+        UploadEvent e =
+                parse("{\"videoId\":\"v1\",\"sourceUri\":\"file:///data/v1.mp4\",\"labels\":null}")
+                        .getEvent();
+        assertThat(e.getProfile()).isNull();
+        assertThat(e.getPriority()).isZero();
+        assertThat(e.getLabels()).isNotNull().isEmpty();
+        assertThat(e.problem()).isEmpty();
+    }
+
+    @Test
+    void malformedJsonBecomesDataNotAnException() {
+        IncomingUpload in = parse("{\"videoId\": \"v1\", ");
+        assertThat(in.isParsed()).isFalse();
+        assertThat(in.getEvent()).isNull();
+        assertThat(in.getError()).startsWith("malformed JSON: ");
+        assertThat(in.getRawPayload()).isEqualTo("{\"videoId\": \"v1\", ");
+    }
+
+    @Test
+    void nonObjectsEmptyBodiesAndWrongTypesAreErrors() {
+        assertThat(parse("[1,2]").getError()).startsWith("not a JSON object");
+        assertThat(parse("\"hello\"").getError()).startsWith("not a JSON object");
+        assertThat(parse("null").getError()).isEqualTo("empty payload");
+        assertThat(parse(null).getError()).isEqualTo("empty payload");
+        assertThat(parse("").getError()).isEqualTo("empty payload");
+        assertThat(parse("{\"videoId\":\"v\",\"priority\":\"high\"}").getError())
+                .startsWith("malformed JSON: ");
+        assertThat(parse("{\"videoId\":\"v\",\"priority\":null}").getError())
+                .startsWith("malformed JSON: ");
+    }
+
+    @Test
+    void rawPayloadIsCapped() {
+        String big = "x".repeat(5000);
+        IncomingUpload in = parse(big);
+        assertThat(in.getRawPayload()).hasSize(IncomingUpload.MAX_RAW_CHARS);
+    }
+
+    @Test
+    void invalidVideoIdIsAProblem() {
+        assertThat(UploadEvent.of("../etc", "s3://b/k").problem())
+                .hasValueSatisfying(p -> assertThat(p).startsWith("videoId must match"));
+        assertThat(UploadEvent.of("a".repeat(65), "s3://b/k").problem()).isPresent();
+        assertThat(UploadEvent.of(null, "s3://b/k").problem()).isPresent();
+        assertThat(UploadEvent.of("a b", "s3://b/k").problem()).isPresent();
+        assertThat(UploadEvent.of("A-z_09", "s3://b/k").problem()).isEmpty();
+    }
+
+    @Test
+    void sourceUriSchemes() {
+        // Traversal inside a file URI is syntactically fine: confining reads is the reader's job.
+        assertThat(UploadEvent.of("v", "file:///data/../etc/passwd").problem()).isEmpty();
+        assertThat(UploadEvent.of("v", "http://example.com/v.mp4").problem())
+                .hasValue("sourceUri scheme must be s3 or file, got 'http://example.com/v.mp4'");
+        assertThat(UploadEvent.of("v", "/data/v.mp4").problem()).isPresent();
+        assertThat(UploadEvent.of("v", "file:relative.mp4").problem()).isPresent();
+        assertThat(UploadEvent.of("v", "s3://bucket").problem()).isPresent();
+        assertThat(UploadEvent.of("v", "s3://bucket/a b.mp4").problem()).isPresent();
+        assertThat(UploadEvent.of("v", null).problem()).hasValue("sourceUri is required");
+    }
+
+    @Test
+    void priorityRange() {
+        UploadEvent e = UploadEvent.of("v", "s3://b/k");
+        e.setPriority(100);
+        assertThat(e.problem()).isEmpty();
+        e.setPriority(101);
+        assertThat(e.problem()).hasValue("priority must be in -100..100, got 101");
+        e.setPriority(-101);
+        assertThat(e.problem()).isPresent();
+    }
+
+    @Test
+    void roundTrip() {
+        UploadEvent e = UploadEvent.of("v-1", "s3://uploads/v-1.mov");
+        e.setPriority(-3);
+        e.setProfile("mobile");
+        e.setLabels(Map.of("a", "b"));
+        String json = UploadEventSerializationSchema.toJson(e);
+        assertThat(json).doesNotContain("problem").doesNotContain("parsed");
+        IncomingUpload back = parse(json);
+        assertThat(back.getEvent()).isEqualTo(e);
+        assertThat(UploadEventDeserializationSchema.toJson(e)).isEqualTo(json);
+    }
+}

@@ -1,0 +1,63 @@
+package org.transcoder.connectors.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.transcoder.connectors.events.RenditionRecord;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+
+class StatusMergeTest {
+
+    @Test
+    void firstRecordIsTakenWithProgressClamped() {
+        VideoRecord p = VideoRecord.processing("v", "s3://b/k", 150);
+        assertThat(StatusMerge.merge(null, p).getProgressPercent()).isEqualTo(100);
+    }
+
+    @Test
+    void progressNeverGoesDown() {
+        VideoRecord stored = StatusMerge.merge(null, VideoRecord.processing("v", "s3://b/k", 60));
+        VideoRecord next = StatusMerge.merge(stored, VideoRecord.processing("v", null, 40));
+        assertThat(next.getProgressPercent()).isEqualTo(60);
+        assertThat(next.getSourceUri()).isEqualTo("s3://b/k");
+    }
+
+    @Test
+    void terminalIsSticky() {
+        VideoRecord ready =
+                StatusMerge.merge(
+                        null, VideoRecord.ready("v", "s3://b/k", "m", null, 3, List.of()));
+        assertThat(StatusMerge.merge(ready, VideoRecord.processing("v", null, 99))).isSameAs(ready);
+        assertThat(StatusMerge.merge(ready, VideoRecord.received("v", null, Map.of())))
+                .isSameAs(ready);
+        assertThat(StatusMerge.merge(ready, VideoRecord.failed("v", null, "X", "late")))
+                .isSameAs(ready);
+        VideoRecord replay =
+                StatusMerge.merge(ready, VideoRecord.ready("v", null, "m2", null, 3, List.of()));
+        assertThat(replay.getStatus()).isEqualTo(VideoStatus.READY);
+        assertThat(replay.getManifestUri()).isEqualTo("m2");
+    }
+
+    @Test
+    void receivedAfterProcessingIsIgnoredButLabelsSurviveProgress() {
+        VideoRecord received =
+                StatusMerge.merge(null, VideoRecord.received("v", "s3://b/k", Map.of("u", "1")));
+        VideoRecord processing = StatusMerge.merge(received, VideoRecord.processing("v", null, 10));
+        assertThat(processing.getLabels()).containsEntry("u", "1");
+        assertThat(StatusMerge.merge(processing, VideoRecord.received("v", "s3://b/k", Map.of())))
+                .isSameAs(processing);
+    }
+
+    @Test
+    void progressUpdatesKeepPublishedRenditions() {
+        RenditionRecord r = new RenditionRecord("240p", 426, 240, 1, 1, "avc1", "240p/index.m3u8");
+        VideoRecord withRung = VideoRecord.processing("v", null, 50);
+        withRung.setRenditions(List.of(r));
+        VideoRecord stored = StatusMerge.merge(null, withRung);
+        assertThat(StatusMerge.merge(stored, VideoRecord.processing("v", null, 70)).getRenditions())
+                .containsExactly(r);
+    }
+}
