@@ -1,7 +1,6 @@
 package org.transcoder.connectors.metadata;
 
 import java.io.IOException;
-import java.sql.SQLException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -75,7 +74,7 @@ public class MetadataSink implements Sink<VideoRecord> {
                 try {
                     store.upsert(record);
                     return;
-                } catch (SQLException | JedisException e) {
+                } catch (MetadataException | JedisException e) {
                     if (attempt >= maxAttempts) {
                         throw new IOException(
                                 "metadata upsert of "

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.transcoder.connectors.events.EventJson;
 import org.transcoder.connectors.events.RenditionRecord;
@@ -28,6 +29,8 @@ import redis.clients.jedis.RedisClient;
  * what PostgreSQL ended up storing, in that order, and the upsert is a read-decide-write (see
  * {@link StatusMerge}) over two tables in one transaction. The JDBC sink batches single statements
  * and knows nothing of the cache, so PostgreSQL and Redis could disagree after a failure.
+ *
+ * <p>Failures surface as {@link MetadataException} (database) or Jedis exceptions (cache).
  *
  * <p>Not thread-safe: one store per writer (it holds one JDBC connection, reopened when broken).
  */
@@ -61,7 +64,15 @@ public class MetadataStore implements AutoCloseable {
      *
      * @return the record as stored now
      */
-    public VideoRecord upsert(VideoRecord update) throws SQLException {
+    public VideoRecord upsert(VideoRecord update) {
+        try {
+            return upsertOrThrow(update);
+        } catch (SQLException e) {
+            throw new MetadataException("cannot upsert video " + update.getVideoId(), e);
+        }
+    }
+
+    private VideoRecord upsertOrThrow(VideoRecord update) throws SQLException {
         VideoRecord stored;
         Connection c = connection();
         try {
@@ -84,10 +95,14 @@ public class MetadataStore implements AutoCloseable {
     }
 
     /** The stored record, from PostgreSQL. */
-    public Optional<VideoRecord> find(String videoId) throws SQLException {
-        Connection c = connection();
-        c.setAutoCommit(true);
-        return select(c, videoId, false);
+    public Optional<VideoRecord> find(String videoId) {
+        try {
+            Connection c = connection();
+            c.setAutoCommit(true);
+            return select(c, videoId, false);
+        } catch (SQLException e) {
+            throw new MetadataException("cannot read video " + videoId, e);
+        }
     }
 
     /** The cached record, from Redis (what a video page reads). */
@@ -227,7 +242,19 @@ public class MetadataStore implements AutoCloseable {
             closeQuietly();
         }
         if (connection == null) {
-            connection = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+            Properties props = new Properties();
+            if (jdbc.user() != null) {
+                props.setProperty("user", jdbc.user());
+            }
+            if (jdbc.password() != null) {
+                props.setProperty("password", jdbc.password());
+            }
+            // Defaults so a hung database fails the writer (and Flink retries) instead of blocking
+            // it forever; parameters in the URL win.
+            props.setProperty("connectTimeout", "10");
+            props.setProperty("socketTimeout", "60");
+            props.setProperty("ApplicationName", "transcoder");
+            connection = DriverManager.getConnection(jdbc.url(), props);
         }
         return connection;
     }

@@ -29,7 +29,7 @@ class MetadataSinkTest {
         assertThatThrownBy(() -> writer.write(VideoRecord.processing("v", null, 1), null))
                 .isInstanceOf(IOException.class)
                 .hasMessage("metadata upsert of v failed 3 times")
-                .hasCauseInstanceOf(java.sql.SQLException.class);
+                .hasCauseInstanceOf(MetadataException.class);
         assertThat(System.nanoTime() - t0).isGreaterThan(40_000_000L); // 10 ms + 30 ms backoff
         writer.close();
     }

@@ -80,7 +80,7 @@ class MetadataStoreITCase {
     }
 
     @Test
-    void terminalStatusIsStickyAndProgressNeverDrops() throws Exception {
+    void terminalStatusIsStickyAndProgressNeverDrops() {
         store.upsert(VideoRecord.processing("sticky", "s3://up/s.mp4", 30));
         store.upsert(VideoRecord.processing("sticky", "s3://up/s.mp4", 20));
         assertThat(store.find("sticky").orElseThrow().getProgressPercent()).isEqualTo(30);
@@ -123,7 +123,7 @@ class MetadataStoreITCase {
     }
 
     @Test
-    void redisHoldsTheStoredRecord() throws Exception {
+    void redisHoldsTheStoredRecord() {
         assertThat(store.cached("cached")).isEmpty();
         store.upsert(
                 VideoRecord.failed(
@@ -138,7 +138,7 @@ class MetadataStoreITCase {
     }
 
     @Test
-    void findUnknownIsEmpty() throws Exception {
+    void findUnknownIsEmpty() {
         assertThat(store.find("nobody")).isEmpty();
     }
 }
