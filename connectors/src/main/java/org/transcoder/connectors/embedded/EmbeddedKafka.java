@@ -38,12 +38,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path logDir;
+    private final Thread shutdownHook;
     private volatile boolean closed;
 
     private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
+        // On JVM exit without close(): stop cleanly and remove the log directory.
+        this.shutdownHook = new Thread(this::stop, "embedded-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Formats a fresh log directory under {@code workDir} and starts the broker. */
@@ -160,7 +164,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // the JVM is already shutting down; the hook finds us closed
+        }
+    }
+
+    private synchronized void stop() {
         if (closed) {
             return;
         }
