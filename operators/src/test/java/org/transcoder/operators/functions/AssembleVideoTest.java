@@ -1,0 +1,362 @@
+package org.transcoder.operators.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lindstrom.m3u8.model.MasterPlaylist;
+import io.lindstrom.m3u8.model.MediaPlaylist;
+import io.lindstrom.m3u8.model.MediaSegment;
+import io.lindstrom.m3u8.model.Variant;
+import io.lindstrom.m3u8.parser.MasterPlaylistParser;
+import io.lindstrom.m3u8.parser.MediaPlaylistParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.transcoder.connectors.events.RenditionRecord;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.RenditionInfo;
+import org.transcoder.operators.model.SegmentInfo;
+import org.transcoder.operators.model.TaskKind;
+import org.transcoder.operators.model.TaskResult;
+import org.transcoder.operators.model.VideoPlan;
+
+/** The assembler through Flink's keyed two-input harness, writing playlists to a temp dir. */
+class AssembleVideoTest {
+
+    private static final long START = 1_000L;
+    private static final long DEADLINE_MILLIS = 60_000L;
+    private static final String VIDEO_CODECS = "avc1.64001f";
+    private static final String AUDIO_CODECS = "mp4a.40.2";
+
+    /** Two chunks of 4 s and 2.5 s; bytes per rendition and chunk. */
+    private static final double[] CHUNK_SECONDS = {4.0, 2.5};
+
+    private static final Map<String, long[]> VIDEO_BYTES =
+            Map.of("360p", new long[] {200_000, 150_000}, "720p", new long[] {800_000, 700_000});
+    private static final long[] AUDIO_BYTES = {64_000, 30_000};
+
+    @TempDir Path root;
+
+    private OperatorSettings settings;
+    private KeyedTwoInputStreamOperatorTestHarness<String, VideoPlan, TaskResult, VideoRecord>
+            harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        settings = OperatorSettings.defaults("file://" + root, List.of("file:///"));
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new AssembleVideo(settings)),
+                        VideoPlan::getVideoId,
+                        TaskResult::getVideoId,
+                        Types.STRING);
+        harness.open();
+        harness.setProcessingTime(START);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void allTasksDonePublishesPlaylistsAndReady() throws Exception {
+        String id = "vid-a";
+        Path staged = touch(StorageLayout.stagedChunk(id, 0));
+
+        harness.processElement1(plan(id), START);
+        for (TaskResult r : allResults(id)) {
+            harness.processElement2(r, START);
+        }
+
+        List<VideoRecord> out = records();
+        VideoRecord ready = out.get(out.size() - 1);
+        assertThat(ready.getStatus()).isEqualTo(VideoStatus.READY);
+        assertThat(ready.getVideoId()).isEqualTo(id);
+        assertThat(ready.getProgressPercent()).isEqualTo(100);
+        assertThat(ready.getManifestUri())
+                .isEqualTo("file://" + root + "/videos/" + id + "/master.m3u8");
+        assertThat(ready.getPosterUri())
+                .isEqualTo("file://" + root + "/videos/" + id + "/thumbnails/poster.jpg");
+        assertThat(ready.getDurationSeconds()).isEqualTo(6.5);
+        assertThat(ready.getLabels()).containsEntry("tenant", "t1");
+
+        // PROCESSING before READY, with rising progress below 100.
+        List<VideoRecord> progress = out.subList(0, out.size() - 1);
+        assertThat(progress)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(VideoStatus.PROCESSING));
+        List<Integer> percents = progress.stream().map(VideoRecord::getProgressPercent).toList();
+        assertThat(percents).isSorted().doesNotHaveDuplicates().allMatch(p -> p < 100);
+        assertThat(percents).containsExactly(0, 24, 49, 74);
+
+        // Master playlist: one variant per rendition, BANDWIDTH = video peak + audio peak.
+        Path master = root.resolve("videos/" + id + "/master.m3u8");
+        assertThat(master).isRegularFile();
+        MasterPlaylist mp = new MasterPlaylistParser().readPlaylist(Files.readString(master));
+        assertThat(mp.alternativeRenditions()).hasSize(1);
+        assertThat(mp.alternativeRenditions().get(0).uri()).contains("audio/index.m3u8");
+        assertThat(mp.variants()).extracting(Variant::uri)
+                .containsExactly("360p/index.m3u8", "720p/index.m3u8");
+        long audioPeak = peak(AUDIO_BYTES);
+        long audioAverage = average(AUDIO_BYTES);
+        for (Variant v : mp.variants()) {
+            String name = v.uri().substring(0, v.uri().indexOf('/'));
+            assertThat(v.bandwidth())
+                    .as("BANDWIDTH of %s includes the audio", name)
+                    .isEqualTo(peak(VIDEO_BYTES.get(name)) + audioPeak);
+            assertThat(v.averageBandwidth())
+                    .contains(average(VIDEO_BYTES.get(name)) + audioAverage);
+            assertThat(v.codecs()).containsExactly(VIDEO_CODECS, AUDIO_CODECS);
+            assertThat(v.audio()).contains("aud");
+        }
+        assertThat(mp.variants().get(1).resolution().orElseThrow().width()).isEqualTo(1280);
+
+        // The READY record's renditions say the same as the master playlist.
+        assertThat(ready.getRenditions())
+                .extracting(RenditionRecord::getName, RenditionRecord::getBandwidth)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "360p", peak(VIDEO_BYTES.get("360p")) + audioPeak),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "720p", peak(VIDEO_BYTES.get("720p")) + audioPeak));
+        assertThat(ready.getRenditions().get(1).getPlaylistUri())
+                .isEqualTo("file://" + root + "/videos/" + id + "/720p/index.m3u8");
+
+        // Media playlists: every segment in order, with its duration and init.
+        for (String rendition : List.of("360p", "720p", "audio")) {
+            Path playlist = root.resolve("videos/" + id + "/" + rendition + "/index.m3u8");
+            assertThat(playlist).isRegularFile();
+            MediaPlaylist media = new MediaPlaylistParser().readPlaylist(Files.readString(playlist));
+            assertThat(media.ongoing()).isFalse();
+            assertThat(media.targetDuration()).isEqualTo(4);
+            assertThat(media.mediaSegments())
+                    .extracting(MediaSegment::uri)
+                    .containsExactly("seg_00000.m4s", "seg_00001.m4s");
+            assertThat(media.mediaSegments())
+                    .extracting(MediaSegment::duration)
+                    .containsExactly(4.0, 2.5);
+            assertThat(media.mediaSegments().get(0).segmentMap().orElseThrow().uri())
+                    .isEqualTo("init_" + rendition + ".mp4");
+        }
+
+        // Staging removed, nothing left in state or timers.
+        assertThat(staged).doesNotExist();
+        assertThat(root.resolve(StorageLayout.stagingPrefix(id))).doesNotExist();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void failedTaskFailsTheVideoAndRemovesPartialOutputs() throws Exception {
+        String id = "vid-b";
+        Path partial = touch(StorageLayout.videoFile(id, "720p/seg_00000.m4s"));
+        Path staged = touch(StorageLayout.stagedChunk(id, 1));
+
+        harness.processElement1(plan(id), START);
+        harness.processElement2(chunk(id, 0), START);
+        harness.processElement2(
+                TaskResult.failure(task(id, TaskKind.CHUNK, 1), "ENCODE_FAILED", "x264 said no", 1),
+                START);
+
+        List<VideoRecord> out = records();
+        VideoRecord last = out.get(out.size() - 1);
+        assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(last.getReasonCode()).isEqualTo(ReasonCode.ENCODE_FAILED.name());
+        assertThat(last.getMessage()).contains("CHUNK-1").contains("x264 said no");
+        assertThat(last.getLabels()).containsEntry("tenant", "t1");
+        assertThat(out).filteredOn(r -> r.getStatus() == VideoStatus.READY).isEmpty();
+
+        assertThat(partial).doesNotExist();
+        assertThat(root.resolve(StorageLayout.videoPrefix(id))).doesNotExist();
+        assertThat(staged).doesNotExist();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void deadlinePassedFailsTheVideo() throws Exception {
+        String id = "vid-c";
+        harness.processElement1(plan(id), START);
+        harness.processElement2(chunk(id, 0), START);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(START + DEADLINE_MILLIS - 1);
+        assertThat(records()).noneMatch(r -> r.getStatus().isTerminal());
+
+        harness.setProcessingTime(START + DEADLINE_MILLIS + 1);
+        List<VideoRecord> out = records();
+        VideoRecord last = out.get(out.size() - 1);
+        assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(last.getReasonCode()).isEqualTo(ReasonCode.DEADLINE_EXCEEDED.name());
+        assertThat(out).filteredOn(r -> r.getStatus().isTerminal()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // A result that arrives after the video ended is an orphan, dropped after the TTL.
+        harness.processElement2(chunk(id, 1), START);
+        harness.setProcessingTime(
+                START + DEADLINE_MILLIS + 2 + AssembleVideo.ORPHAN_RESULT_TTL_MILLIS);
+        assertThat(records()).filteredOn(r -> r.getStatus().isTerminal()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void resultsBeforeThePlanAreKeptAndUsed() throws Exception {
+        String id = "vid-d";
+        for (TaskResult r : allResults(id)) {
+            harness.processElement2(r, START);
+        }
+        assertThat(records()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(START + 1_000);
+        harness.processElement1(plan(id), START + 1_000);
+
+        List<VideoRecord> out = records();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getStatus()).isEqualTo(VideoStatus.READY);
+        assertThat(root.resolve("videos/" + id + "/master.m3u8")).isRegularFile();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void resultWithoutPlanIsDroppedAfterTheOrphanTtl() throws Exception {
+        String id = "vid-orphan";
+        harness.processElement2(chunk(id, 0), START);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(START + AssembleVideo.ORPHAN_RESULT_TTL_MILLIS - 1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.setProcessingTime(START + AssembleVideo.ORPHAN_RESULT_TTL_MILLIS);
+        assertThat(records()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void videosAreIndependentByKey() throws Exception {
+        harness.processElement1(plan("vid-x"), START);
+        harness.processElement1(plan("vid-y"), START);
+        for (TaskResult r : allResults("vid-y")) {
+            harness.processElement2(r, START);
+        }
+        assertThat(records())
+                .filteredOn(r -> r.getStatus() == VideoStatus.READY)
+                .extracting(VideoRecord::getVideoId)
+                .containsExactly("vid-y");
+        // vid-x still waits, with its plan and deadline timer.
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private VideoPlan plan(String id) {
+        VideoPlan p = new VideoPlan();
+        p.setVideoId(id);
+        p.setSourceUri("s3://uploads/" + id + ".mp4");
+        p.setReceivedAtMillis(START);
+        p.setDeadlineAtMillis(START + DEADLINE_MILLIS);
+        p.setDurationSeconds(6.5);
+        p.setFrameRate(30);
+        p.setChunkCount(2);
+        p.setHasAudio(true);
+        p.setRenditions(
+                new ArrayList<>(
+                        List.of(
+                                new RenditionInfo("360p", 640, 360),
+                                new RenditionInfo("720p", 1280, 720))));
+        p.setLabels(new HashMap<>(Map.of("tenant", "t1")));
+        return p;
+    }
+
+    private static List<TaskResult> allResults(String id) {
+        List<SegmentInfo> audio = new ArrayList<>();
+        for (int i = 0; i < CHUNK_SECONDS.length; i++) {
+            audio.add(segment("audio", i, AUDIO_BYTES[i], AUDIO_CODECS));
+        }
+        return List.of(
+                chunk(id, 0),
+                chunk(id, 1),
+                TaskResult.success(task(id, TaskKind.AUDIO, 0), audio, 0, 10, 1),
+                TaskResult.success(task(id, TaskKind.THUMBNAILS, 0), List.of(), 0, 10, 1));
+    }
+
+    private static TaskResult chunk(String id, int index) {
+        // Renditions in reverse order: the assembler must not rely on arrival order.
+        List<SegmentInfo> segs = new ArrayList<>();
+        for (String r : List.of("720p", "360p")) {
+            segs.add(segment(r, index, VIDEO_BYTES.get(r)[index], VIDEO_CODECS));
+        }
+        return TaskResult.success(task(id, TaskKind.CHUNK, index), segs, 120, 100, 1);
+    }
+
+    private static SegmentInfo segment(String rendition, int index, long bytes, String codecs) {
+        return new SegmentInfo(
+                rendition,
+                index,
+                String.format("seg_%05d.m4s", index),
+                "init_" + rendition + ".mp4",
+                CHUNK_SECONDS[index],
+                bytes,
+                (int) (CHUNK_SECONDS[index] * 30),
+                codecs);
+    }
+
+    private static MediaTask task(String id, TaskKind kind, int index) {
+        MediaTask t = new MediaTask();
+        t.setVideoId(id);
+        t.setKind(kind);
+        t.setIndex(index);
+        return t;
+    }
+
+    private static long peak(long[] bytes) {
+        double max = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            max = Math.max(max, bytes[i] * 8 / CHUNK_SECONDS[i]);
+        }
+        return Math.round(max);
+    }
+
+    private static long average(long[] bytes) {
+        long total = 0;
+        double seconds = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            total += bytes[i];
+            seconds += CHUNK_SECONDS[i];
+        }
+        return Math.round(total * 8 / seconds);
+    }
+
+    private Path touch(String key) throws Exception {
+        Path p = root.resolve(key);
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[] {1, 2, 3});
+        return p;
+    }
+
+    private List<VideoRecord> records() {
+        return harness.extractOutputValues();
+    }
+}
