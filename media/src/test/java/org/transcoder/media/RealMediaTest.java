@@ -45,7 +45,9 @@ class RealMediaTest {
     @MethodSource("clips")
     void transcodes(String name, @TempDir Path tmp) throws Exception {
         Path source = Fixtures.clip(name);
-        Path out = tmp.resolve("out");
+        // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{file} to look at.
+        String keep = System.getProperty("transcoder.keepOutput");
+        Path out = keep == null ? tmp.resolve("out") : Path.of(keep).toAbsolutePath().resolve(name);
         Transcoder transcoder =
                 new Transcoder(
                         TranscodeOptions.defaults()

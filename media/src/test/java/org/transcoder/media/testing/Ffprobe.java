@@ -166,21 +166,48 @@ public final class Ffprobe {
         return n.path("streams").path(0).path("nb_read_frames").asInt(-1);
     }
 
-    /** Presentation span of packets: last (pts + duration) minus first pts, 0 if none. */
+    /**
+     * Presentation span of packets: end of the last frame minus first pts, 0 if none. Where the
+     * container's packet durations are bogus (Matroska often says 1 ms), the last frame lasts the
+     * typical pts step instead.
+     */
     public static double span(List<Packet> packets) {
         double start = Double.MAX_VALUE;
         double end = -Double.MAX_VALUE;
+        double step = medianPtsStep(packets);
         for (Packet p : packets) {
             if (Double.isNaN(p.ptsTime())) {
                 continue;
             }
+            double d = Double.isNaN(p.durationTime()) ? 0 : p.durationTime();
+            if (d < step / 2) {
+                d = step;
+            }
             start = Math.min(start, p.ptsTime());
-            end =
-                    Math.max(
-                            end,
-                            p.ptsTime() + (Double.isNaN(p.durationTime()) ? 0 : p.durationTime()));
+            end = Math.max(end, p.ptsTime() + d);
         }
         return start == Double.MAX_VALUE ? 0 : end - start;
+    }
+
+    /** Median step between consecutive presentation times: the usual frame duration. */
+    public static double medianPtsStep(List<Packet> packets) {
+        double[] pts =
+                packets.stream()
+                        .mapToDouble(Packet::ptsTime)
+                        .filter(d -> !Double.isNaN(d))
+                        .sorted()
+                        .toArray();
+        List<Double> steps = new ArrayList<>();
+        for (int i = 1; i < pts.length; i++) {
+            if (pts[i] - pts[i - 1] > 1e-6) {
+                steps.add(pts[i] - pts[i - 1]);
+            }
+        }
+        if (steps.isEmpty()) {
+            return 0;
+        }
+        steps.sort(null);
+        return steps.get(steps.size() / 2);
     }
 
     /** Duration of the first video stream, from its packets. */

@@ -23,8 +23,8 @@ public final class GeneratedMedia {
 
     /**
      * Not ultrafast: it turns off CABAC, so the "High" source comes out Constrained Baseline, and
-     * it spends ~100 Mb/s on the noise (a 740 MB minute). superfast: High, ~3 Mb/s, ~3 s per
-     * 10 s of 1080p on 2 cores.
+     * it spends ~100 Mb/s on the noise (a 740 MB minute). superfast: High, ~3 Mb/s, ~3 s per 10 s
+     * of 1080p on 2 cores.
      */
     private static final String PRESET = "superfast";
 
@@ -32,8 +32,8 @@ public final class GeneratedMedia {
 
     /**
      * Not ultrafast: it turns off CABAC, so the "High" source comes out Constrained Baseline, and
-     * it spends ~100 Mb/s on the noise (a 740 MB minute). superfast: High, ~3 Mb/s, ~3 s per
-     * 10 s of 1080p on 2 cores.
+     * it spends ~100 Mb/s on the noise (a 740 MB minute). superfast: High, ~3 Mb/s, ~3 s per 10 s
+     * of 1080p on 2 cores.
      */
     private static final String X264 = "-c:v libx264 -preset superfast -pix_fmt yuv420p -crf 28";
 

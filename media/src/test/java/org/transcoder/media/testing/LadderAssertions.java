@@ -28,7 +28,9 @@ import org.assertj.core.api.SoftAssertions;
  */
 public final class LadderAssertions {
 
-    private static final Pattern SEGMENT_NAME = Pattern.compile("seg_(\\d{5})\\.m4s");
+    /** Init segments: init.mp4, and init_NNNNN.mp4 where the encoder's init changed. */
+    public static final String INIT_SEGMENT_NAME = "init(_\\d{5})?\\.mp4";
+
     private static final Pattern AVC1 =
             Pattern.compile("avc1\\.([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})");
     private static final Pattern CUE_TIME = Pattern.compile("^\\s*([0-9:.]+)\\s+-->\\s+([0-9:.]+)");
@@ -47,27 +49,34 @@ public final class LadderAssertions {
 
     /** What the checks need to know about the source: its video stream, packets, audio. */
     public record Source(
-            Path file, Ffprobe.VideoStream video, List<Ffprobe.Packet> packets, boolean hasAudio) {
+            Path file,
+            Ffprobe.VideoStream video,
+            List<Ffprobe.Packet> packets,
+            int frames,
+            boolean hasAudio) {
 
         public static Source of(Path file) {
             Ffprobe.VideoStream v =
                     Ffprobe.video(file)
                             .orElseThrow(
                                     () -> new AssertionError("Source " + file + " has no video"));
-            return new Source(file, v, Ffprobe.videoPackets(file), Ffprobe.audio(file).isPresent());
-        }
-
-        public int frames() {
-            return packets.size();
+            // Decoded, not demuxed: VP9 hides alt-ref frames in packets of their own.
+            return new Source(
+                    file,
+                    v,
+                    Ffprobe.videoPackets(file),
+                    Ffprobe.decodedFrameCount(file),
+                    Ffprobe.audio(file).isPresent());
         }
 
         public double duration() {
             return Ffprobe.span(packets);
         }
 
-        /** One frame's duration on average, the tolerance for time comparisons. */
+        /** One frame: the longer of the usual pts step and the average frame duration. */
         public double frameSeconds() {
-            return frames() > 0 ? duration() / frames() : 1.0 / 30;
+            double average = frames > 0 ? duration() / frames : 1.0 / 30;
+            return Math.max(Ffprobe.medianPtsStep(packets), average);
         }
     }
 
@@ -334,7 +343,7 @@ public final class LadderAssertions {
                             m ->
                                     softly.assertThat(m.uri())
                                             .as(at + "EXT-X-MAP URI")
-                                            .matches("init(_\\d{5})?\\.mp4"));
+                                            .matches(INIT_SEGMENT_NAME));
         }
         softly.assertThat(p.targetDuration())
                 .as(at + "TARGETDURATION >= rounded max EXTINF %.3f (Apple 7.7)", max)
