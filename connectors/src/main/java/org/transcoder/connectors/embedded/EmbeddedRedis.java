@@ -28,22 +28,36 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public static EmbeddedRedis start() {
-        int port = FreePorts.next();
-        try {
-            RedisServer server =
-                    RedisServer.newRedisServer()
-                            .port(port)
-                            .bind("127.0.0.1")
-                            .setting("save \"\"")
-                            .setting("appendonly no")
-                            .setting("daemonize no")
-                            .build();
-            server.start();
-            LOG.info("Embedded Redis up on port {}", port);
-            return new EmbeddedRedis(server, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded Redis on port " + port, e);
+        // embedded-redis writes its binary to a temp file and runs it at once; if another thread
+        // forks a process meanwhile (Kafka, PostgreSQL starting beside it), the child inherits the
+        // open file and exec fails with ETXTBSY. That is transient: try again.
+        IOException last = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            int port = FreePorts.next();
+            try {
+                RedisServer server =
+                        RedisServer.newRedisServer()
+                                .port(port)
+                                .bind("127.0.0.1")
+                                .setting("save \"\"")
+                                .setting("appendonly no")
+                                .setting("daemonize no")
+                                .build();
+                server.start();
+                LOG.info("Embedded Redis up on port {}", port);
+                return new EmbeddedRedis(server, port);
+            } catch (IOException e) {
+                last = e;
+                LOG.warn("Embedded Redis did not start (attempt {}): {}", attempt, e.toString());
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
+        throw new UncheckedIOException("cannot start embedded Redis", last);
     }
 
     public int port() {
