@@ -82,6 +82,9 @@ public final class ThumbnailExtractor {
         int cols = Math.min(COLUMNS, tiles);
         Path sprite = dir.resolve(Thumbnails.STORYBOARD);
         List<String> spriteFilters = new ArrayList<>(normalize);
+        // Keyframes only arrive every GOP; cloning the last one past the end guarantees the tile
+        // filter gets every tile it waits for, even for one-keyframe or one-second videos.
+        spriteFilters.add("tpad=stop_mode=clone:stop_duration=" + fmt(interval * (tiles + 1)));
         spriteFilters.add(String.format(Locale.ROOT, "fps=1/%s", fmt(interval)));
         spriteFilters.add("scale=" + w + ":" + h + ",setsar=1");
         spriteFilters.add("tile=" + cols + "x" + rows);
@@ -105,6 +108,12 @@ public final class ThumbnailExtractor {
                         "-y",
                         sprite.toString()));
 
+        for (Path p : List.of(poster, sprite)) {
+            if (!Files.isRegularFile(p)) {
+                throw new MediaException(
+                        ReasonCode.ENCODE_FAILED, "ffmpeg wrote no " + p.getFileName());
+            }
+        }
         StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
         for (int i = 0; i < tiles; i++) {
             double from = i * interval;

@@ -1,0 +1,121 @@
+package org.transcoder.jobs;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.transcoder.connectors.events.IncomingUpload;
+import org.transcoder.connectors.events.UploadEvent;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.functions.AssembleVideo;
+import org.transcoder.operators.functions.EncodeAudio;
+import org.transcoder.operators.functions.EncodeChunk;
+import org.transcoder.operators.functions.ExtractThumbnails;
+import org.transcoder.operators.functions.MediaTaskFunction;
+import org.transcoder.operators.functions.Outputs;
+import org.transcoder.operators.functions.ParseUploads;
+import org.transcoder.operators.functions.PrepareVideo;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.TaskResult;
+
+/**
+ * The job topology, in one place. Its ends are parameters: production hands in Kafka and the
+ * metadata store, tests hand in their own.
+ *
+ * <pre>
+ * uploads -> ParseUploads -> keyBy(videoId) -> PrepareVideo --plans--------------------------+
+ *                                               |-- chunk tasks -> rebalance -> EncodeChunk --+
+ *                                               |-- audio task  -> EncodeAudio --------------+
+ *                                               |-- thumbnail task -> ExtractThumbnails -----+
+ *                                               v                                            v
+ *                                            status        keyBy(videoId) -> AssembleVideo -> records
+ * records (all) -> metadata sink;  terminal records -> completions (exactly once);  bad events -> failures
+ * </pre>
+ */
+public final class TranscodeJob {
+
+    /** In-flight tasks per async operator instance; they are part of every checkpoint. */
+    static final int ASYNC_CAPACITY = 1000;
+
+    private TranscodeJob() {}
+
+    public static void define(
+            StreamExecutionEnvironment env,
+            Source<IncomingUpload, ?, ?> uploads,
+            Sink<VideoRecord> metadata,
+            Sink<VideoRecord> completions,
+            Sink<VideoRecord> failures,
+            OperatorSettings settings,
+            int encodeParallelism) {
+        DataStream<IncomingUpload> incoming =
+                env.fromSource(uploads, WatermarkStrategy.noWatermarks(), "Upload events")
+                        .uid(Uids.UPLOAD_SOURCE)
+                        .name("Upload events");
+        SingleOutputStreamOperator<UploadEvent> events =
+                incoming.process(new ParseUploads()).uid(Uids.PARSE_UPLOADS).name("Parse uploads");
+        SingleOutputStreamOperator<MediaTask> chunkTasks =
+                events.keyBy(UploadEvent::getVideoId)
+                        .process(new PrepareVideo(settings))
+                        .uid(Uids.PREPARE_VIDEO)
+                        .name("Prepare video");
+
+        DataStream<TaskResult> chunkResults =
+                async(chunkTasks.rebalance(), new EncodeChunk(settings), settings)
+                        .setParallelism(encodeParallelism)
+                        .uid(Uids.ENCODE_CHUNK)
+                        .name("Encode chunk");
+        DataStream<TaskResult> audioResults =
+                async(
+                                chunkTasks.getSideOutput(Outputs.AUDIO_TASKS),
+                                new EncodeAudio(settings),
+                                settings)
+                        .uid(Uids.ENCODE_AUDIO)
+                        .name("Encode audio");
+        DataStream<TaskResult> thumbnailResults =
+                async(
+                                chunkTasks.getSideOutput(Outputs.THUMBNAIL_TASKS),
+                                new ExtractThumbnails(settings),
+                                settings)
+                        .uid(Uids.THUMBNAILS)
+                        .name("Thumbnails");
+
+        DataStream<VideoRecord> assembled =
+                chunkTasks
+                        .getSideOutput(Outputs.PLANS)
+                        .connect(chunkResults.union(audioResults, thumbnailResults))
+                        .keyBy(p -> p.getVideoId(), r -> r.getVideoId())
+                        .process(new AssembleVideo(settings))
+                        .uid(Uids.ASSEMBLE_VIDEO)
+                        .name("Assemble video");
+
+        DataStream<VideoRecord> rejectedEvents = events.getSideOutput(Outputs.REJECTED_EVENTS);
+        DataStream<VideoRecord> records =
+                assembled.union(
+                        chunkTasks.getSideOutput(Outputs.STATUS),
+                        rejectedEvents.filter(ParseUploads::identifiesVideo));
+
+        records.keyBy(VideoRecord::getVideoId)
+                .sinkTo(metadata)
+                .uid(Uids.METADATA_SINK)
+                .name("Metadata store");
+        records.filter(r -> r.getStatus().isTerminal())
+                .sinkTo(completions)
+                .uid(Uids.COMPLETION_SINK)
+                .name("Completions");
+        rejectedEvents.sinkTo(failures).uid(Uids.FAILURE_SINK).name("Failures");
+    }
+
+    private static SingleOutputStreamOperator<TaskResult> async(
+            DataStream<MediaTask> tasks, MediaTaskFunction fn, OperatorSettings settings) {
+        // The timeout only backs up the function's own per-process deadline and retries.
+        long timeoutMillis =
+                settings.taskTimeout().toMillis() * (settings.maxAttempts() + 1) + 60_000;
+        return AsyncDataStream.unorderedWait(
+                tasks, fn, timeoutMillis, TimeUnit.MILLISECONDS, ASYNC_CAPACITY);
+    }
+}

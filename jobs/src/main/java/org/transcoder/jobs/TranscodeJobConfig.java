@@ -1,0 +1,219 @@
+package org.transcoder.jobs;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.Preconditions;
+import org.transcoder.connectors.metadata.JdbcSettings;
+import org.transcoder.connectors.metadata.RedisSettings;
+import org.transcoder.operators.OperatorSettings;
+
+/**
+ * The job's typed configuration: option keys with defaults and descriptions, parsed once from
+ * {@code --key value} arguments. Cluster settings (state backend, checkpoints, restarts) are not
+ * here: they live in flink-conf/config.yaml and the Helm values.
+ */
+public record TranscodeJobConfig(
+        String kafkaBootstrap,
+        String uploadsTopic,
+        String completionsTopic,
+        String failuresTopic,
+        String groupId,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        String redisUri,
+        int encodeParallelism,
+        OperatorSettings operators) {
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP =
+            key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers.");
+    public static final ConfigOption<String> UPLOADS_TOPIC =
+            key("kafka.uploads-topic")
+                    .stringType()
+                    .defaultValue("video-uploads")
+                    .withDescription("Topic of UploadEvent JSON records.");
+    public static final ConfigOption<String> COMPLETIONS_TOPIC =
+            key("kafka.completions-topic")
+                    .stringType()
+                    .defaultValue("video-completions")
+                    .withDescription(
+                            "Topic of one READY/FAILED record per video, written exactly once.");
+    public static final ConfigOption<String> FAILURES_TOPIC =
+            key("kafka.failures-topic")
+                    .stringType()
+                    .defaultValue("video-failures")
+                    .withDescription("Topic of rejected (malformed or invalid) upload events.");
+    public static final ConfigOption<String> GROUP_ID =
+            key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("transcoder")
+                    .withDescription("Consumer group of the upload source.");
+    public static final ConfigOption<String> JDBC_URL =
+            key("metadata.jdbc-url")
+                    .stringType()
+                    .defaultValue("jdbc:postgresql://localhost:5432/transcoder")
+                    .withDescription("PostgreSQL of the metadata store.");
+    public static final ConfigOption<String> JDBC_USER =
+            key("metadata.jdbc-user")
+                    .stringType()
+                    .defaultValue("transcoder")
+                    .withDescription("JDBC user.");
+    public static final ConfigOption<String> JDBC_PASSWORD =
+            key("metadata.jdbc-password")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription("JDBC password.");
+    public static final ConfigOption<String> REDIS_URI =
+            key("metadata.redis-uri")
+                    .stringType()
+                    .defaultValue("redis://localhost:6379")
+                    .withDescription("Redis holding the hot per-video record.");
+    public static final ConfigOption<String> OUTPUT_ROOT =
+            key("storage.output-root")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where videos/ and staging/ are written: s3://bucket or file:///dir.");
+    public static final ConfigOption<String> SOURCE_ROOTS =
+            key("storage.source-roots")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Comma-separated file:// prefixes uploads may be read from (s3:// sources are always allowed).");
+    public static final ConfigOption<String> PUBLIC_BASE_URL =
+            key("storage.public-base-url")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Base URL (CDN) viewers reach the output root under; the output root when empty.");
+    public static final ConfigOption<String> WORK_DIR =
+            key("storage.local-work-dir")
+                    .stringType()
+                    .defaultValue(System.getProperty("java.io.tmpdir") + "/transcoder-tm")
+                    .withDescription("Local scratch space on each TaskManager.");
+    public static final ConfigOption<String> PROFILE =
+            key("ladder.profile")
+                    .stringType()
+                    .defaultValue("default")
+                    .withDescription(
+                            "Ladder profile used when an event names none (bundled: default, mobile).");
+    public static final ConfigOption<Double> CHUNK_SECONDS =
+            key("chunk.seconds")
+                    .doubleType()
+                    .defaultValue(4.0)
+                    .withDescription(
+                            "Target chunk (and segment) length; cuts go to the nearest source keyframe.");
+    public static final ConfigOption<Integer> ENCODE_PARALLELISM =
+            key("encode.parallelism")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "Parallel instances of the chunk encoder (slots doing encodes).");
+    public static final ConfigOption<Integer> ENCODE_CONCURRENCY =
+            key("encode.concurrency")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("Encodes running at once in one encoder instance.");
+    public static final ConfigOption<Integer> ENCODE_THREADS =
+            key("encode.x264-threads")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("x264 threads per rendition encode (0: FFmpeg decides).");
+    public static final ConfigOption<Duration> TASK_TIMEOUT =
+            key("encode.task-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription("A native step running longer is killed and retried.");
+    public static final ConfigOption<Integer> MAX_ATTEMPTS =
+            key("encode.max-attempts")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "Tries of a task failing for a transient reason (crash, timeout, storage).");
+    public static final ConfigOption<Duration> VIDEO_DEADLINE =
+            key("video.deadline")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(2))
+                    .withDescription(
+                            "A video not finished by then ends FAILED with DEADLINE_EXCEEDED.");
+
+    public static TranscodeJobConfig fromArgs(String[] args) {
+        return from(Configuration.fromMap(parseArgs(args)));
+    }
+
+    public static TranscodeJobConfig from(Configuration c) {
+        String outputRoot = c.get(OUTPUT_ROOT);
+        Preconditions.checkArgument(
+                outputRoot != null && !outputRoot.isBlank(),
+                "--%s is required (s3://bucket or file:///dir)",
+                OUTPUT_ROOT.key());
+        List<String> sourceRoots =
+                Arrays.stream(c.get(SOURCE_ROOTS).split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        OperatorSettings ops =
+                new OperatorSettings(
+                        outputRoot,
+                        sourceRoots,
+                        c.get(PUBLIC_BASE_URL),
+                        c.get(WORK_DIR),
+                        c.get(PROFILE),
+                        c.get(CHUNK_SECONDS),
+                        org.transcoder.media.validate.ValidationPolicy.defaults(),
+                        c.get(VIDEO_DEADLINE),
+                        c.get(MAX_ATTEMPTS),
+                        c.get(TASK_TIMEOUT),
+                        c.get(ENCODE_CONCURRENCY),
+                        c.get(ENCODE_THREADS));
+        int parallelism = c.get(ENCODE_PARALLELISM);
+        Preconditions.checkArgument(
+                parallelism >= 1, "--%s must be >= 1", ENCODE_PARALLELISM.key());
+        return new TranscodeJobConfig(
+                c.get(KAFKA_BOOTSTRAP),
+                c.get(UPLOADS_TOPIC),
+                c.get(COMPLETIONS_TOPIC),
+                c.get(FAILURES_TOPIC),
+                c.get(GROUP_ID),
+                c.get(JDBC_URL),
+                c.get(JDBC_USER),
+                c.get(JDBC_PASSWORD),
+                c.get(REDIS_URI),
+                parallelism,
+                ops);
+    }
+
+    public JdbcSettings jdbc() {
+        return new JdbcSettings(jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public RedisSettings redis() {
+        return new RedisSettings(redisUri);
+    }
+
+    /** {@code --key value} pairs; a key without a value is "true". */
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            Preconditions.checkArgument(
+                    args[i].startsWith("--"), "Expected --key, got '%s'", args[i]);
+            String k = args[i].substring(2);
+            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                map.put(k, args[++i]);
+            } else {
+                map.put(k, "true");
+            }
+        }
+        return map;
+    }
+}

@@ -1,0 +1,42 @@
+package org.transcoder.jobs;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.transcoder.connectors.kafka.CompletionSink;
+import org.transcoder.connectors.kafka.UploadSource;
+import org.transcoder.connectors.metadata.MetadataSink;
+import org.transcoder.connectors.metadata.MetadataStore;
+
+/**
+ * Entry point for {@code flink run}: builds the production ends (Kafka, metadata store) and the
+ * topology. State backend, checkpointing and restarts come from the cluster's config.yaml.
+ */
+public final class TranscodeJobMain {
+
+    private TranscodeJobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        TranscodeJobConfig config = TranscodeJobConfig.fromArgs(args);
+        try (MetadataStore store = new MetadataStore(config.jdbc(), config.redis())) {
+            store.migrate(); // Flyway: versioned, idempotent; done once by the client, not per task
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, config);
+        env.execute("Transcoder");
+    }
+
+    /** The production topology on the given environment (also used by local mode). */
+    public static void build(StreamExecutionEnvironment env, TranscodeJobConfig config) {
+        TranscodeJob.define(
+                env,
+                UploadSource.create(
+                        config.kafkaBootstrap(), config.uploadsTopic(), config.groupId()),
+                new MetadataSink(config.jdbc(), config.redis()),
+                CompletionSink.exactlyOnce(
+                        config.kafkaBootstrap(),
+                        config.completionsTopic(),
+                        "transcoder-completions"),
+                CompletionSink.atLeastOnce(config.kafkaBootstrap(), config.failuresTopic()),
+                config.operators(),
+                config.encodeParallelism());
+    }
+}

@@ -1,0 +1,20 @@
+package org.transcoder.jobs;
+
+/**
+ * Operator uids: the savepoint contract. Never change one once released, or a savepoint upgrade
+ * loses that operator's state.
+ */
+public final class Uids {
+    public static final String UPLOAD_SOURCE = "upload-source";
+    public static final String PARSE_UPLOADS = "parse-uploads";
+    public static final String PREPARE_VIDEO = "prepare-video";
+    public static final String ENCODE_CHUNK = "encode-chunk";
+    public static final String ENCODE_AUDIO = "encode-audio";
+    public static final String THUMBNAILS = "thumbnails";
+    public static final String ASSEMBLE_VIDEO = "assemble-video";
+    public static final String METADATA_SINK = "metadata-sink";
+    public static final String COMPLETION_SINK = "completion-sink";
+    public static final String FAILURE_SINK = "failure-sink";
+
+    private Uids() {}
+}

@@ -1,0 +1,170 @@
+package org.transcoder.operators;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.util.Preconditions;
+import org.transcoder.media.validate.ValidationPolicy;
+
+/**
+ * What the operators need to know about their environment, parsed once by the job from its typed
+ * configuration.
+ *
+ * @param outputRoot object storage root for videos/ and staging/ (file:// or s3://)
+ * @param sourceRoots file:// prefixes uploads may be read from (s3:// sources are always allowed)
+ * @param publicBaseUrl base URL viewers reach outputRoot under (a CDN); outputRoot when blank
+ * @param localWorkDir local scratch space on each TaskManager
+ * @param videoDeadline a video not done by then ends FAILED with DEADLINE_EXCEEDED
+ * @param maxAttempts tries of a task that fails for a transient reason (crash, timeout, storage)
+ * @param taskTimeout a native step running longer is killed and counts as a transient failure
+ * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
+ * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
+ */
+public record OperatorSettings(
+        String outputRoot,
+        List<String> sourceRoots,
+        String publicBaseUrl,
+        String localWorkDir,
+        String defaultProfile,
+        double chunkSeconds,
+        ValidationPolicy validation,
+        Duration videoDeadline,
+        int maxAttempts,
+        Duration taskTimeout,
+        int encodeConcurrency,
+        int threadsPerEncode)
+        implements Serializable {
+
+    public OperatorSettings {
+        Preconditions.checkArgument(
+                outputRoot != null && !outputRoot.isBlank(),
+                "outputRoot must be set (file:// or s3://)");
+        Preconditions.checkArgument(
+                maxAttempts >= 1, "maxAttempts must be >= 1, got %s", maxAttempts);
+        Preconditions.checkArgument(
+                encodeConcurrency >= 1,
+                "encodeConcurrency must be >= 1, got %s",
+                encodeConcurrency);
+        Preconditions.checkArgument(
+                chunkSeconds >= 1, "chunkSeconds must be >= 1, got %s", chunkSeconds);
+        sourceRoots = List.copyOf(sourceRoots);
+    }
+
+    public static OperatorSettings defaults(String outputRoot, List<String> sourceRoots) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                "",
+                System.getProperty("java.io.tmpdir") + "/transcoder-tm",
+                "default",
+                4.0,
+                ValidationPolicy.defaults(),
+                Duration.ofHours(2),
+                3,
+                Duration.ofMinutes(10),
+                1,
+                0);
+    }
+
+    public OperatorSettings withVideoDeadline(Duration d) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                defaultProfile,
+                chunkSeconds,
+                validation,
+                d,
+                maxAttempts,
+                taskTimeout,
+                encodeConcurrency,
+                threadsPerEncode);
+    }
+
+    public OperatorSettings withTaskTimeout(Duration d) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                defaultProfile,
+                chunkSeconds,
+                validation,
+                videoDeadline,
+                maxAttempts,
+                d,
+                encodeConcurrency,
+                threadsPerEncode);
+    }
+
+    public OperatorSettings withChunkSeconds(double s) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                defaultProfile,
+                s,
+                validation,
+                videoDeadline,
+                maxAttempts,
+                taskTimeout,
+                encodeConcurrency,
+                threadsPerEncode);
+    }
+
+    public OperatorSettings withPublicBaseUrl(String url) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                url,
+                localWorkDir,
+                defaultProfile,
+                chunkSeconds,
+                validation,
+                videoDeadline,
+                maxAttempts,
+                taskTimeout,
+                encodeConcurrency,
+                threadsPerEncode);
+    }
+
+    public OperatorSettings withDefaultProfile(String profile) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                profile,
+                chunkSeconds,
+                validation,
+                videoDeadline,
+                maxAttempts,
+                taskTimeout,
+                encodeConcurrency,
+                threadsPerEncode);
+    }
+
+    public OperatorSettings withEncoding(int concurrency, int threads) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                defaultProfile,
+                chunkSeconds,
+                validation,
+                videoDeadline,
+                maxAttempts,
+                taskTimeout,
+                concurrency,
+                threads);
+    }
+
+    /** Where a viewer fetches an object written under outputRoot. */
+    public String publicUrl(String key) {
+        String base = publicBaseUrl == null || publicBaseUrl.isBlank() ? outputRoot : publicBaseUrl;
+        return base.endsWith("/") ? base + key : base + "/" + key;
+    }
+}

@@ -1,0 +1,278 @@
+package org.transcoder.operators.functions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.transcoder.connectors.events.RenditionRecord;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.hls.AudioStream;
+import org.transcoder.media.hls.HlsPackager;
+import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.hls.VariantStream;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.RenditionInfo;
+import org.transcoder.operators.model.SegmentInfo;
+import org.transcoder.operators.model.TaskKind;
+import org.transcoder.operators.model.TaskResult;
+import org.transcoder.operators.model.VideoPlan;
+
+/**
+ * Reassembles each video, keyed by video id: keeps its plan and finished tasks in keyed state,
+ * reports progress, and when every task is done writes the media playlists and then the master
+ * playlist (the publish point), emits READY and deletes the staging data. A task that failed for
+ * good, or a deadline that passes, ends the video as FAILED. State and timers are cleared either
+ * way, so a finished video costs nothing.
+ */
+public class AssembleVideo
+        extends KeyedCoProcessFunction<String, VideoPlan, TaskResult, VideoRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssembleVideo.class);
+
+    /** Results that arrive without a plan (a replay after completion) are dropped after this. */
+    static final long ORPHAN_RESULT_TTL_MILLIS = 10 * 60 * 1000;
+
+    private final OperatorSettings settings;
+    private transient ValueState<VideoPlan> plan;
+    private transient MapState<String, TaskResult> results;
+    private transient ValueState<Long> timer;
+    private transient ObjectStorage storage;
+    private transient Counter videosReady;
+    private transient Counter videosFailed;
+    private transient long inFlight;
+
+    public AssembleVideo(OperatorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        plan =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("assemble-plan", VideoPlan.class));
+        results =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "assemble-results", String.class, TaskResult.class));
+        timer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("assemble-timer", Long.class));
+        storage = ObjectStorage.of(settings.outputRoot());
+        var metrics = getRuntimeContext().getMetricGroup();
+        videosReady = metrics.counter("videosReady");
+        videosFailed = metrics.counter("videosFailed");
+        metrics.gauge("videosInFlight", () -> inFlight);
+    }
+
+    @Override
+    public void processElement1(VideoPlan p, Context ctx, Collector<VideoRecord> out)
+            throws Exception {
+        if (plan.value() == null) {
+            inFlight++;
+        }
+        plan.update(p);
+        setTimer(ctx, p.getDeadlineAtMillis());
+        // Keep only results of tasks in this plan (a replaced upload may have left others).
+        List<String> keys = p.taskKeys();
+        List<String> stale = new ArrayList<>();
+        for (String k : results.keys()) {
+            if (!keys.contains(k)) {
+                stale.add(k);
+            }
+        }
+        for (String k : stale) {
+            results.remove(k);
+        }
+        advance(p, ctx, out);
+    }
+
+    @Override
+    public void processElement2(TaskResult r, Context ctx, Collector<VideoRecord> out)
+            throws Exception {
+        results.put(r.key(), r);
+        VideoPlan p = plan.value();
+        if (p == null) {
+            // A result before its plan (or after its video ended): keep it a while, then drop it.
+            if (timer.value() == null) {
+                setTimer(
+                        ctx, ctx.timerService().currentProcessingTime() + ORPHAN_RESULT_TTL_MILLIS);
+            }
+            return;
+        }
+        advance(p, ctx, out);
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<VideoRecord> out)
+            throws Exception {
+        VideoPlan p = plan.value();
+        timer.clear();
+        if (p == null) {
+            results.clear();
+            return;
+        }
+        fail(
+                p,
+                ReasonCode.DEADLINE_EXCEEDED.name(),
+                "Not finished " + settings.videoDeadline().toSeconds() + " s after it was received",
+                ctx,
+                out);
+    }
+
+    private void advance(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
+        int done = 0;
+        List<String> keys = p.taskKeys();
+        for (String k : keys) {
+            TaskResult r = results.get(k);
+            if (r == null) {
+                continue;
+            }
+            if (!r.isSuccess()) {
+                fail(p, r.getReasonCode(), r.key() + ": " + r.getMessage(), ctx, out);
+                return;
+            }
+            done++;
+        }
+        if (done < keys.size()) {
+            VideoRecord progress =
+                    VideoRecord.processing(
+                            p.getVideoId(), p.getSourceUri(), 99 * done / keys.size());
+            progress.setLabels(p.getLabels());
+            out.collect(progress);
+            return;
+        }
+        publish(p, ctx, out);
+    }
+
+    private void publish(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
+        String id = p.getVideoId();
+        Optional<AudioStream> audio = Optional.empty();
+        if (p.isHasAudio()) {
+            List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
+            String codecs = segs.get(0).getCodecs();
+            audio = Optional.of(new AudioStream(codecs, 2, refs(segs)));
+            storage.putString(
+                    StorageLayout.videoFile(id, HlsPackager.AUDIO_DIR + "/" + HlsPackager.PLAYLIST),
+                    HlsPackager.mediaPlaylist(audio.get().segments()));
+        }
+        Map<String, List<SegmentInfo>> byRendition = new HashMap<>();
+        for (int i = 0; i < p.getChunkCount(); i++) {
+            for (SegmentInfo s : results.get(TaskKind.CHUNK.key(i)).getSegments()) {
+                byRendition.computeIfAbsent(s.getRendition(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        List<VariantStream> variants = new ArrayList<>();
+        List<RenditionRecord> renditionRecords = new ArrayList<>();
+        long audioPeak = audio.map(a -> HlsPackager.peakBitRate(a.segments())).orElse(0L);
+        long audioAverage = audio.map(a -> HlsPackager.averageBitRate(a.segments())).orElse(0L);
+        for (RenditionInfo r : p.getRenditions()) {
+            List<SegmentInfo> segs = sorted(byRendition.get(r.getName()));
+            List<SegmentRef> refs = refs(segs);
+            VariantStream v =
+                    new VariantStream(
+                            r.getName(),
+                            r.getWidth(),
+                            r.getHeight(),
+                            segs.get(0).getCodecs(),
+                            p.getFrameRate(),
+                            refs);
+            variants.add(v);
+            String playlistKey =
+                    StorageLayout.videoFile(id, r.getName() + "/" + HlsPackager.PLAYLIST);
+            storage.putString(playlistKey, HlsPackager.mediaPlaylist(refs));
+            renditionRecords.add(
+                    new RenditionRecord(
+                            r.getName(),
+                            r.getWidth(),
+                            r.getHeight(),
+                            HlsPackager.peakBitRate(refs) + audioPeak,
+                            HlsPackager.averageBitRate(refs) + audioAverage,
+                            v.codecs() + audio.map(a -> "," + a.codecs()).orElse(""),
+                            settings.publicUrl(playlistKey)));
+        }
+        String masterKey = StorageLayout.videoFile(id, HlsPackager.MASTER);
+        storage.putString(
+                masterKey, HlsPackager.masterPlaylist(variants, audio)); // publish point: last
+        VideoRecord ready =
+                VideoRecord.ready(
+                        id,
+                        p.getSourceUri(),
+                        settings.publicUrl(masterKey),
+                        settings.publicUrl(StorageLayout.videoFile(id, "thumbnails/poster.jpg")),
+                        p.getDurationSeconds(),
+                        renditionRecords);
+        ready.setLabels(p.getLabels());
+        videosReady.inc();
+        LOG.info("Video {} published: {}", id, ready.getManifestUri());
+        finish(p, ctx);
+        out.collect(ready);
+    }
+
+    private void fail(
+            VideoPlan p, String reason, String message, Context ctx, Collector<VideoRecord> out)
+            throws Exception {
+        videosFailed.inc();
+        LOG.info("Video {} failed: {} {}", p.getVideoId(), reason, message);
+        // A half-written ladder must not look playable: remove what the tasks wrote.
+        storage.deleteRecursively(StorageLayout.videoPrefix(p.getVideoId()));
+        VideoRecord failed = VideoRecord.failed(p.getVideoId(), p.getSourceUri(), reason, message);
+        failed.setLabels(p.getLabels());
+        finish(p, ctx);
+        out.collect(failed);
+    }
+
+    private void finish(VideoPlan p, Context ctx) throws Exception {
+        storage.deleteRecursively(StorageLayout.stagingPrefix(p.getVideoId()));
+        Long t = timer.value();
+        if (t != null) {
+            ctx.timerService().deleteProcessingTimeTimer(t);
+        }
+        plan.clear();
+        results.clear();
+        timer.clear();
+        inFlight = Math.max(0, inFlight - 1);
+    }
+
+    private void setTimer(Context ctx, long at) throws Exception {
+        Long existing = timer.value();
+        if (existing != null) {
+            ctx.timerService().deleteProcessingTimeTimer(existing);
+        }
+        ctx.timerService().registerProcessingTimeTimer(at);
+        timer.update(at);
+    }
+
+    private static List<SegmentInfo> sorted(List<SegmentInfo> segs) {
+        List<SegmentInfo> copy = new ArrayList<>(segs);
+        copy.sort(Comparator.comparingInt(SegmentInfo::getIndex));
+        return copy;
+    }
+
+    private static List<SegmentRef> refs(List<SegmentInfo> segs) {
+        return segs.stream()
+                .map(
+                        s ->
+                                new SegmentRef(
+                                        s.getUri(),
+                                        s.getInitUri(),
+                                        s.getDurationSeconds(),
+                                        s.getBytes()))
+                .toList();
+    }
+}

@@ -1,0 +1,75 @@
+package org.transcoder.operators.functions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.audio.AudioEncoder;
+import org.transcoder.media.hls.AudioStream;
+import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.SourceFiles;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.SegmentInfo;
+import org.transcoder.operators.model.TaskResult;
+
+/** Encodes a video's one AAC rendition from the whole source track and writes its segments. */
+public class EncodeAudio extends MediaTaskFunction {
+
+    private transient ObjectStorage storage;
+
+    public EncodeAudio(OperatorSettings settings) {
+        super(settings);
+    }
+
+    @Override
+    protected String completedMetricName() {
+        return "audioEncoded";
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        super.open(ctx);
+        storage = ObjectStorage.of(settings.outputRoot());
+    }
+
+    @Override
+    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+        long started = System.nanoTime();
+        try (SourceFiles.LocalSource source =
+                SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
+            var info = MediaProbe.probe(source.path());
+            Path out = scratch.resolve("out");
+            AudioStream audio =
+                    new AudioEncoder(settings.taskTimeout())
+                            .encode(source.path(), info, task.getAudioBitrateKbps(), out);
+            List<SegmentInfo> infos = new ArrayList<>();
+            Path dir = out.resolve("audio");
+            storage.put(
+                    StorageLayout.videoFile(
+                            task.getVideoId(), "audio/" + audio.segments().get(0).initUri()),
+                    dir.resolve(audio.segments().get(0).initUri()));
+            int i = 0;
+            for (SegmentRef s : audio.segments()) {
+                storage.put(
+                        StorageLayout.videoFile(task.getVideoId(), "audio/" + s.uri()),
+                        dir.resolve(s.uri()));
+                infos.add(
+                        new SegmentInfo(
+                                "audio",
+                                i++,
+                                s.uri(),
+                                s.initUri(),
+                                s.durationSeconds(),
+                                s.bytes(),
+                                0,
+                                audio.codecs()));
+            }
+            return TaskResult.success(
+                    task, infos, 0, (System.nanoTime() - started) / 1_000_000, attempt);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.transcoder.operators.functions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.MediaException;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.encode.ChunkEncoder;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.encode.EncodedSegment;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
+import org.transcoder.operators.Json;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.SegmentInfo;
+import org.transcoder.operators.model.TaskResult;
+
+/**
+ * Encodes one staged chunk into every rendition (one decode) and writes the segments to their final
+ * keys; runs in every encode slot in parallel.
+ */
+public class EncodeChunk extends MediaTaskFunction {
+
+    private final SerializableSupplier<ChunkEncoder> encoderFactory;
+    private transient ChunkEncoder encoder;
+    private transient ObjectStorage storage;
+    private transient volatile double lastFps;
+
+    public EncodeChunk(OperatorSettings settings) {
+        this(settings, () -> new FfmpegChunkEncoder(settings.taskTimeout()));
+    }
+
+    public EncodeChunk(
+            OperatorSettings settings, SerializableSupplier<ChunkEncoder> encoderFactory) {
+        super(settings);
+        this.encoderFactory = encoderFactory;
+    }
+
+    @Override
+    protected String completedMetricName() {
+        return "chunksEncoded";
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        super.open(ctx);
+        encoder = encoderFactory.get();
+        storage = ObjectStorage.of(settings.outputRoot());
+        getRuntimeContext().getMetricGroup().gauge("encodeFps", () -> lastFps);
+    }
+
+    @Override
+    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+        Path staged = scratch.resolve("chunk.nut");
+        try {
+            storage.download(task.getInput(), staged);
+        } catch (RuntimeException e) {
+            throw new MediaException(
+                    ReasonCode.STORAGE_ERROR,
+                    "Cannot read staged chunk " + task.getInput() + ": " + e.getMessage(),
+                    e);
+        }
+        ChunkSpec chunk =
+                new ChunkSpec(
+                        task.getIndex(),
+                        task.getStartPts(),
+                        task.getEndPts(),
+                        task.getSeekPts(),
+                        task.getSeekPts() == task.getStartPts(),
+                        task.getFrameCount());
+        EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
+        long started = System.nanoTime();
+        Path out = scratch.resolve("out");
+        List<EncodedSegment> segments =
+                encoder.encode(staged, chunk, task.getTimelineOrigin(), spec, out);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        List<SegmentInfo> infos = new ArrayList<>();
+        int frames = 0;
+        for (EncodedSegment s : segments) {
+            String dir = s.rendition() + "/";
+            try {
+                storage.put(
+                        StorageLayout.videoFile(task.getVideoId(), dir + s.initName()),
+                        s.initFile());
+                storage.put(
+                        StorageLayout.videoFile(
+                                task.getVideoId(), dir + s.segmentFile().getFileName()),
+                        s.segmentFile());
+            } catch (RuntimeException e) {
+                throw new MediaException(
+                        ReasonCode.STORAGE_ERROR, "Cannot write segment: " + e.getMessage(), e);
+            }
+            infos.add(
+                    new SegmentInfo(
+                            s.rendition(),
+                            s.chunkIndex(),
+                            s.segmentFile().getFileName().toString(),
+                            s.initName(),
+                            s.durationSeconds(),
+                            s.bytes(),
+                            s.frames(),
+                            s.codecs()));
+            frames = Math.max(frames, s.frames());
+        }
+        lastFps = millis > 0 ? frames * 1000.0 / millis : 0;
+        return TaskResult.success(task, infos, frames, millis, attempt);
+    }
+}

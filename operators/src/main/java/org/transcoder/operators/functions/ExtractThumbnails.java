@@ -1,0 +1,56 @@
+package org.transcoder.operators.functions;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.thumbs.ThumbnailExtractor;
+import org.transcoder.media.thumbs.Thumbnails;
+import org.transcoder.operators.Json;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.SourceFiles;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.TaskResult;
+
+/** Makes a video's poster and storyboard (sprite + WebVTT) and writes them. */
+public class ExtractThumbnails extends MediaTaskFunction {
+
+    private transient ObjectStorage storage;
+
+    public ExtractThumbnails(OperatorSettings settings) {
+        super(settings);
+    }
+
+    @Override
+    protected String completedMetricName() {
+        return "thumbnailsExtracted";
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        super.open(ctx);
+        storage = ObjectStorage.of(settings.outputRoot());
+    }
+
+    @Override
+    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+        long started = System.nanoTime();
+        try (SourceFiles.LocalSource source =
+                SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
+            var info = MediaProbe.probe(source.path());
+            EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
+            Thumbnails t =
+                    ThumbnailExtractor.extract(source.path(), info, spec, scratch.resolve("out"));
+            for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
+                storage.put(
+                        StorageLayout.videoFile(task.getVideoId(), "thumbnails/" + p.getFileName()),
+                        p);
+            }
+            return TaskResult.success(
+                    task, List.of(), 0, (System.nanoTime() - started) / 1_000_000, attempt);
+        }
+    }
+}

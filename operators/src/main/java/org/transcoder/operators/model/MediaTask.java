@@ -1,0 +1,135 @@
+package org.transcoder.operators.model;
+
+/**
+ * One unit of work of a plan, small enough to be a Flink record: the bytes it works on stay in
+ * object storage and are named by key or URI.
+ */
+public class MediaTask {
+    private String videoId;
+    private TaskKind kind;
+    private int index;
+    private int priority;
+
+    /** Staged chunk key (CHUNK) or the source URI (AUDIO, THUMBNAILS). */
+    private String input;
+
+    private double startPts;
+    private double endPts;
+    private double seekPts;
+    private int frameCount;
+
+    /** Presentation time of the video's first frame: segment times count from it. */
+    private double timelineOrigin;
+
+    /** How to encode, as JSON of {@link org.transcoder.media.encode.EncodeSpec}. */
+    private String encodeSpecJson;
+
+    private int audioBitrateKbps;
+
+    public MediaTask() {}
+
+    public String key() {
+        return kind.key(index);
+    }
+
+    public String getVideoId() {
+        return videoId;
+    }
+
+    public void setVideoId(String videoId) {
+        this.videoId = videoId;
+    }
+
+    public TaskKind getKind() {
+        return kind;
+    }
+
+    public void setKind(TaskKind kind) {
+        this.kind = kind;
+    }
+
+    public int getIndex() {
+        return index;
+    }
+
+    public void setIndex(int index) {
+        this.index = index;
+    }
+
+    public int getPriority() {
+        return priority;
+    }
+
+    public void setPriority(int priority) {
+        this.priority = priority;
+    }
+
+    public String getInput() {
+        return input;
+    }
+
+    public void setInput(String input) {
+        this.input = input;
+    }
+
+    public double getStartPts() {
+        return startPts;
+    }
+
+    public void setStartPts(double startPts) {
+        this.startPts = startPts;
+    }
+
+    public double getEndPts() {
+        return endPts;
+    }
+
+    public void setEndPts(double endPts) {
+        this.endPts = endPts;
+    }
+
+    public double getSeekPts() {
+        return seekPts;
+    }
+
+    public void setSeekPts(double seekPts) {
+        this.seekPts = seekPts;
+    }
+
+    public int getFrameCount() {
+        return frameCount;
+    }
+
+    public void setFrameCount(int frameCount) {
+        this.frameCount = frameCount;
+    }
+
+    public double getTimelineOrigin() {
+        return timelineOrigin;
+    }
+
+    public void setTimelineOrigin(double timelineOrigin) {
+        this.timelineOrigin = timelineOrigin;
+    }
+
+    public String getEncodeSpecJson() {
+        return encodeSpecJson;
+    }
+
+    public void setEncodeSpecJson(String encodeSpecJson) {
+        this.encodeSpecJson = encodeSpecJson;
+    }
+
+    public int getAudioBitrateKbps() {
+        return audioBitrateKbps;
+    }
+
+    public void setAudioBitrateKbps(int audioBitrateKbps) {
+        this.audioBitrateKbps = audioBitrateKbps;
+    }
+
+    @Override
+    public String toString() {
+        return videoId + "/" + key();
+    }
+}
