@@ -1,0 +1,241 @@
+package org.transcoder.operators.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.transcoder.connectors.events.UploadEvent;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.chunk.ChunkPlanner;
+import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.chunk.ChunkingPolicy;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.ladder.LadderProfiles;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.testing.Fixtures;
+import org.transcoder.media.validate.MediaValidator;
+import org.transcoder.operators.Json;
+import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.RenditionInfo;
+import org.transcoder.operators.model.TaskKind;
+import org.transcoder.operators.model.VideoPlan;
+
+/** PrepareVideo through the keyed harness on real clips: this runs the bundled ffprobe/ffmpeg. */
+class PrepareVideoTest {
+
+    /** 2.04 s of 24 fps H.264 with MP3 audio: two chunks at 1 s, short enough to stage fast. */
+    private static final String GOOD_CLIP = "h264_854x480_sintel_mp3.mp4";
+    private static final long NOW = 5_000L;
+    private static final double CHUNK_SECONDS = 1.0;
+
+    @TempDir Path root;
+    @TempDir Path workDir;
+
+    private OperatorSettings settings;
+    private KeyedOneInputStreamOperatorTestHarness<String, UploadEvent, MediaTask> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        OperatorSettings d =
+                OperatorSettings.defaults(
+                        "file://" + root, List.of(Fixtures.dir().toUri().toString()));
+        settings =
+                new OperatorSettings(
+                        d.outputRoot(),
+                        d.sourceRoots(),
+                        "",
+                        workDir.toString(),
+                        "default",
+                        CHUNK_SECONDS,
+                        d.validation(),
+                        Duration.ofHours(2),
+                        3,
+                        Duration.ofMinutes(2),
+                        1,
+                        0);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new PrepareVideo(settings)),
+                        UploadEvent::getVideoId,
+                        Types.STRING);
+        harness.open();
+        harness.setProcessingTime(NOW);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void goodClipIsPlannedStagedAndSplitIntoTasks() throws Exception {
+        Path clip = Fixtures.clip(GOOD_CLIP);
+        String source = clip.toUri().toString();
+        UploadEvent event = UploadEvent.of("vid-good", source);
+        event.setPriority(7);
+        event.setLabels(Map.of("tenant", "t1"));
+
+        harness.processElement(event, NOW);
+
+        // What the plan should say, from the media module directly.
+        MediaInfo info = MediaProbe.probe(clip);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.ofTarget(CHUNK_SECONDS));
+        EncodeSpec spec =
+                EncodeSpec.forSource(
+                        new MediaValidator(settings.validation()).validate(clip, info),
+                        LadderProfiles.defaultLadder());
+        // 2 s at 1 s chunks: the second chunk starts between keyframes (a seek is planned).
+        assertThat(chunks).hasSize(2);
+
+        List<VideoPlan> plans = side(Outputs.PLANS);
+        assertThat(plans).hasSize(1);
+        VideoPlan plan = plans.get(0);
+        assertThat(plan.getVideoId()).isEqualTo("vid-good");
+        assertThat(plan.getSourceUri()).isEqualTo(source);
+        assertThat(plan.getPriority()).isEqualTo(7);
+        assertThat(plan.getChunkCount()).isEqualTo(chunks.size());
+        assertThat(plan.isHasAudio()).isTrue();
+        assertThat(plan.getReceivedAtMillis()).isEqualTo(NOW);
+        assertThat(plan.getDeadlineAtMillis()).isEqualTo(NOW + Duration.ofHours(2).toMillis());
+        assertThat(plan.getDurationSeconds()).isCloseTo(2.0, within(0.1));
+        assertThat(plan.getFrameRate()).isCloseTo(24.0, within(0.01));
+        assertThat(plan.getLabels()).containsEntry("tenant", "t1");
+        assertThat(plan.getRenditions())
+                .isNotEmpty()
+                .containsExactlyElementsOf(
+                        spec.renditions().stream()
+                                .map(r -> new RenditionInfo(r.name(), r.width(), r.height()))
+                                .toList());
+        assertThat(plan.getRenditions())
+                .allSatisfy(r -> assertThat(r.getHeight()).isLessThanOrEqualTo(480));
+
+        // One chunk task per planned chunk, each with its staged chunk in storage.
+        List<MediaTask> tasks = harness.extractOutputValues();
+        assertThat(tasks).extracting(MediaTask::getKind).containsOnly(TaskKind.CHUNK);
+        assertThat(tasks)
+                .extracting(MediaTask::getIndex)
+                .containsExactlyElementsOf(IntStream.range(0, chunks.size()).boxed().toList());
+        for (MediaTask t : tasks) {
+            ChunkSpec c = chunks.get(t.getIndex());
+            assertThat(t.getVideoId()).isEqualTo("vid-good");
+            assertThat(t.getPriority()).isEqualTo(7);
+            assertThat(t.getInput()).isEqualTo(StorageLayout.stagedChunk("vid-good", t.getIndex()));
+            assertThat(t.getStartPts()).isEqualTo(c.startPts());
+            assertThat(t.getEndPts()).isEqualTo(c.endPts());
+            assertThat(t.getSeekPts()).isEqualTo(c.seekPts());
+            assertThat(t.getFrameCount()).isEqualTo(c.frameCount());
+            assertThat(t.getTimelineOrigin()).isEqualTo(info.videoStartPts());
+            assertThat(Json.read(t.getEncodeSpecJson(), EncodeSpec.class).renditions())
+                    .isEqualTo(spec.renditions());
+            Path staged = root.resolve(t.getInput());
+            assertThat(staged).isRegularFile();
+            assertThat(Files.size(staged)).isPositive();
+        }
+        assertThat(root.resolve(StorageLayout.stagingPrefix("vid-good")))
+                .isDirectoryContaining(p -> p.getFileName().toString().endsWith(".nut"));
+
+        List<MediaTask> audio = side(Outputs.AUDIO_TASKS);
+        assertThat(audio).hasSize(1);
+        assertThat(audio.get(0).getKind()).isEqualTo(TaskKind.AUDIO);
+        assertThat(audio.get(0).getInput()).isEqualTo(source);
+        assertThat(audio.get(0).getAudioBitrateKbps())
+                .isEqualTo(LadderProfiles.defaultLadder().audioBitrateKbps());
+        List<MediaTask> thumbs = side(Outputs.THUMBNAIL_TASKS);
+        assertThat(thumbs).hasSize(1);
+        assertThat(thumbs.get(0).getKind()).isEqualTo(TaskKind.THUMBNAILS);
+        assertThat(thumbs.get(0).getInput()).isEqualTo(source);
+
+        List<VideoRecord> status = side(Outputs.STATUS);
+        assertThat(status)
+                .extracting(VideoRecord::getStatus)
+                .containsExactly(VideoStatus.RECEIVED, VideoStatus.PROCESSING);
+        assertThat(status.get(0).getLabels()).containsEntry("tenant", "t1");
+        assertThat(status).allMatch(r -> r.getVideoId().equals("vid-good"));
+
+        // Scratch space is cleaned up.
+        assertThat(workDir).isEmptyDirectory();
+
+        // The same event again (a redelivery) produces nothing new.
+        harness.processElement(UploadEvent.of("vid-good", source), NOW);
+        assertThat(harness.extractOutputValues()).hasSize(tasks.size());
+        assertThat(side(Outputs.PLANS)).hasSize(1);
+        assertThat(side(Outputs.AUDIO_TASKS)).hasSize(1);
+        assertThat(side(Outputs.THUMBNAIL_TASKS)).hasSize(1);
+        assertThat(side(Outputs.STATUS)).hasSize(2);
+        // Only the accepted source is kept per video.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void audioOnlyClipFailsWithNoVideoStream() throws Exception {
+        String source = Fixtures.clip("audio_only_2x_aac51.mp4").toUri().toString();
+        harness.processElement(UploadEvent.of("vid-audio", source), NOW);
+
+        assertFailedOnly("vid-audio", ReasonCode.NO_VIDEO_STREAM);
+    }
+
+    @Test
+    void sourceOutsideTheAllowedRootsIsAnInvalidEvent() throws Exception {
+        // Normalized, this leaves the fixtures directory.
+        String source = Fixtures.dir().toUri() + "../../../../pom.xml";
+        harness.processElement(UploadEvent.of("vid-escape", source), NOW);
+        assertFailedOnly("vid-escape", ReasonCode.INVALID_EVENT);
+    }
+
+    @Test
+    void missingSourceFailsWithSourceMissing() throws Exception {
+        String source = Fixtures.dir().resolve("no_such_clip.mp4").toUri().toString();
+        harness.processElement(UploadEvent.of("vid-missing", source), NOW);
+        assertFailedOnly("vid-missing", ReasonCode.SOURCE_MISSING);
+    }
+
+    @Test
+    void unknownLadderProfileIsAnInvalidEvent() throws Exception {
+        UploadEvent event =
+                UploadEvent.of("vid-profile", Fixtures.clip(GOOD_CLIP).toUri().toString());
+        event.setProfile("no-such-ladder");
+        harness.processElement(event, NOW);
+        assertFailedOnly("vid-profile", ReasonCode.INVALID_EVENT);
+    }
+
+    private void assertFailedOnly(String videoId, ReasonCode reason) throws Exception {
+        List<VideoRecord> status = side(Outputs.STATUS);
+        assertThat(status)
+                .extracting(VideoRecord::getStatus)
+                .containsExactly(VideoStatus.RECEIVED, VideoStatus.FAILED);
+        VideoRecord failed = status.get(1);
+        assertThat(failed.getVideoId()).isEqualTo(videoId);
+        assertThat(failed.getReasonCode()).isEqualTo(reason.name());
+        assertThat(failed.getMessage()).isNotBlank();
+        assertThat(side(Outputs.PLANS)).isEmpty();
+        assertThat(side(Outputs.AUDIO_TASKS)).isEmpty();
+        assertThat(side(Outputs.THUMBNAIL_TASKS)).isEmpty();
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(root.resolve(StorageLayout.stagingPrefix(videoId))).doesNotExist();
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    private <T> List<T> side(OutputTag<T> tag) {
+        var out = harness.getSideOutput(tag);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+}
