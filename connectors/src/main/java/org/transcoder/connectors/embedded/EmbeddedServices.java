@@ -44,14 +44,16 @@ public final class EmbeddedServices implements AutoCloseable {
     public static EmbeddedServices start(Path workDir) {
         long t0 = System.nanoTime();
         ExecutorService pool =
-                Executors.newFixedThreadPool(4, r -> new Thread(r, "embedded-start"));
+                Executors.newFixedThreadPool(3, r -> new Thread(r, "embedded-start"));
         CompletableFuture<EmbeddedKafka> kafka =
                 async(pool, () -> startKafka(workDir.resolve("kafka")));
         CompletableFuture<EmbeddedS3> s3 = async(pool, () -> startS3(workDir.resolve("s3")));
-        CompletableFuture<EmbeddedPostgres> pg =
-                async(pool, () -> EmbeddedPostgres.start(workDir.resolve("postgres")));
+        // Redis and PostgreSQL both write a binary and exec it: started one after the other, so
+        // neither forks while the other's executable is still open for writing (ETXTBSY).
         CompletableFuture<EmbeddedRedis> redis = async(pool, EmbeddedRedis::start);
-        pool.shutdown();
+        CompletableFuture<EmbeddedPostgres> pg =
+                redis.thenApplyAsync(
+                        r -> EmbeddedPostgres.start(workDir.resolve("postgres")), pool);
         try {
             CompletableFuture.allOf(kafka, s3, pg, redis).join();
         } catch (CompletionException e) {
@@ -63,6 +65,8 @@ public final class EmbeddedServices implements AutoCloseable {
             }
             started.forEach(EmbeddedServices::closeQuietly);
             throw new IllegalStateException("embedded services did not start", e.getCause());
+        } finally {
+            pool.shutdown();
         }
         EmbeddedServices services =
                 new EmbeddedServices(kafka.join(), s3.join(), pg.join(), redis.join());
