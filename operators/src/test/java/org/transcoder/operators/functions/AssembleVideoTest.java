@@ -110,7 +110,8 @@ class AssembleVideoTest {
         MasterPlaylist mp = new MasterPlaylistParser().readPlaylist(Files.readString(master));
         assertThat(mp.alternativeRenditions()).hasSize(1);
         assertThat(mp.alternativeRenditions().get(0).uri()).contains("audio/index.m3u8");
-        assertThat(mp.variants()).extracting(Variant::uri)
+        assertThat(mp.variants())
+                .extracting(Variant::uri)
                 .containsExactly("360p/index.m3u8", "720p/index.m3u8");
         long audioPeak = peak(AUDIO_BYTES);
         long audioAverage = average(AUDIO_BYTES);
@@ -141,7 +142,8 @@ class AssembleVideoTest {
         for (String rendition : List.of("360p", "720p", "audio")) {
             Path playlist = root.resolve("videos/" + id + "/" + rendition + "/index.m3u8");
             assertThat(playlist).isRegularFile();
-            MediaPlaylist media = new MediaPlaylistParser().readPlaylist(Files.readString(playlist));
+            MediaPlaylist media =
+                    new MediaPlaylistParser().readPlaylist(Files.readString(playlist));
             assertThat(media.ongoing()).isFalse();
             assertThat(media.targetDuration()).isEqualTo(4);
             assertThat(media.mediaSegments())

@@ -298,8 +298,7 @@ class EncodeChunkTest {
                 throws MediaException {
             String videoId = videoIdOf(stagedChunk);
             String key = videoId + "/" + chunk.index();
-            int attempt =
-                    ATTEMPTS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            int attempt = ATTEMPTS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             Behaviour b = BEHAVIOUR.getOrDefault(videoId, Behaviour.OK);
             switch (b) {
                 case CRASH_ONCE -> {
@@ -307,7 +306,8 @@ class EncodeChunkTest {
                         throw new MediaException(ReasonCode.ENCODER_CRASHED, "SIGSEGV");
                     }
                 }
-                case CRASH_ALWAYS -> throw new MediaException(ReasonCode.ENCODER_CRASHED, "SIGSEGV");
+                case CRASH_ALWAYS ->
+                        throw new MediaException(ReasonCode.ENCODER_CRASHED, "SIGSEGV");
                 case FAIL ->
                         throw new MediaException(ReasonCode.ENCODE_FAILED, "invalid bitstream");
                 case BLOCK -> {

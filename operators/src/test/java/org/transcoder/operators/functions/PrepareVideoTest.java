@@ -44,6 +44,7 @@ class PrepareVideoTest {
 
     /** 2.04 s of 24 fps H.264 with MP3 audio: two chunks at 1 s, short enough to stage fast. */
     private static final String GOOD_CLIP = "h264_854x480_sintel_mp3.mp4";
+
     private static final long NOW = 5_000L;
     private static final double CHUNK_SECONDS = 1.0;
 
