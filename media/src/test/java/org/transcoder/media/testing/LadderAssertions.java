@@ -28,7 +28,10 @@ import org.assertj.core.api.SoftAssertions;
  */
 public final class LadderAssertions {
 
-    /** Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one object). */
+    /**
+     * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
+     * object).
+     */
     public static final String INIT_SEGMENT_NAME = "init(_[0-9a-f]{12})?\\.mp4";
 
     private static final Pattern AVC1 =
