@@ -1,0 +1,532 @@
+package org.transcoder.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.transcoder.media.ffmpeg.FfmpegBinaries;
+import org.transcoder.media.ladder.Ladder;
+import org.transcoder.media.ladder.LadderProfiles;
+import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness (issue 4): generates the inputs, runs the ffmpeg CLI baseline, the media
+ * module's whole-file path and the full job in local mode, each run in a process of its own,
+ * several times, measures wall, CPU, peak RSS, bytes and quality, and writes RESULTS.md and
+ * results.json.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Transcoder benchmark: the pipeline against the ffmpeg CLI on this machine.")
+public final class BenchMain implements Callable<Integer> {
+
+    static final List<String> ALL_MODES =
+            List.of("cli", "media-t2", "media-t1", "job-p1", "job-p2");
+    static final List<String> ALL_BATCH_MODES = List.of("cli", "media-t2", "job-p2");
+
+    @Option(names = "--quick", description = "30 s clip, 1 repetition, 6 batch clips")
+    boolean quick;
+
+    @Option(
+            names = "--reps",
+            description = "repetitions of each long-clip run (default 3, quick 1)")
+    Integer reps;
+
+    @Option(
+            names = "--modes",
+            split = ",",
+            description = "long-clip runs, in order (default: ${DEFAULT-VALUE})",
+            defaultValue = "cli,media-t2,media-t1,job-p1,job-p2")
+    List<String> modes;
+
+    @Option(
+            names = "--batch-modes",
+            split = ",",
+            description = "batch runs: cli, media-tN, job-pN, or none (default: ${DEFAULT-VALUE})",
+            defaultValue = "cli,media-t2,job-p2")
+    List<String> batchModes;
+
+    @Option(
+            names = "--clip-seconds",
+            description = "length of the long clip (default 120, quick 30)")
+    Integer clipSeconds;
+
+    @Option(names = "--batch-count", description = "short clips in the batch (default 20, quick 6)")
+    Integer batchCount;
+
+    @Option(names = "--no-quality", description = "skip PSNR/SSIM")
+    boolean noQuality;
+
+    @Option(
+            names = "--keep-outputs",
+            description = "keep every run's renditions (default: first rep)")
+    boolean keepOutputs;
+
+    @Option(names = "--work", defaultValue = "bench/work", description = "scratch (git-ignored)")
+    Path work;
+
+    @Option(
+            names = "--report-dir",
+            description =
+                    "where RESULTS.md/results.json go (default bench/, quick: bench/work/quick)")
+    Path reportDir;
+
+    @Option(
+            names = "--fixtures",
+            defaultValue = "media/src/test/resources/fixtures",
+            description = "the real clips the inputs are made from")
+    Path fixtures;
+
+    @Option(
+            names = "--sample-ms",
+            defaultValue = "100",
+            description = "process tree sampling period")
+    long sampleMs;
+
+    @Option(
+            names = "--quiet-wait",
+            defaultValue = "300",
+            description =
+                    "before each run, wait up to this many seconds for the machine to be idle"
+                            + " (others' CPU below --quiet-level for 3 s); 0: don't wait")
+    long quietWait;
+
+    @Option(
+            names = "--quiet-level",
+            defaultValue = "0.15",
+            description = "busy share of all CPUs that counts as idle")
+    double quietLevel;
+
+    @Option(names = "--child-heap", defaultValue = "2g", description = "-Xmx of the run JVMs")
+    String childHeap;
+
+    private final List<String> notes = new ArrayList<>();
+    private Inputs inputs;
+    private String[] argv = new String[0];
+
+    public static void main(String[] args) {
+        BenchMain main = new BenchMain();
+        main.argv = args;
+        System.exit(new CommandLine(main).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int repetitions = reps != null ? reps : quick ? 1 : 3;
+        int seconds = clipSeconds != null ? clipSeconds : quick ? 30 : 120;
+        int batchN = batchCount != null ? batchCount : quick ? 6 : 20;
+        Path reports =
+                reportDir != null ? reportDir : quick ? work.resolve("quick") : Path.of("bench");
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());
+        Path runRoot = work.resolve("runs").resolve(stamp).toAbsolutePath();
+        Files.createDirectories(runRoot);
+        log("run dir " + runRoot);
+
+        Map<String, String> machine = Machine.describe();
+        inputs = new Inputs(fixtures, work.resolve("inputs").toAbsolutePath());
+        Path clip = inputs.longClip(seconds);
+        MediaInfo info = MediaProbe.probe(clip);
+        Ladder ladder = LadderProfiles.defaultLadder();
+        List<Rendition> rungs = CliBaseline.renditions(info, ladder);
+        var v = info.video().orElseThrow();
+        Results.Input input =
+                new Results.Input(
+                        clip.getFileName().toString(),
+                        info.videoDurationSeconds(),
+                        v.width(),
+                        v.height(),
+                        v.avgFrameRate(),
+                        Files.size(clip),
+                        rungs.stream().map(Rendition::name).toList());
+
+        List<String> longModes = available(modes);
+        List<Results.Run> runs = new ArrayList<>();
+        Map<String, Path> firstOutputs = new LinkedHashMap<>();
+        for (int rep = 1; rep <= repetitions; rep++) {
+            for (String mode : longModes) {
+                Path dir = runRoot.resolve(mode + "-r" + rep);
+                log(String.format(Locale.ROOT, "rep %d/%d: %s", rep, repetitions, mode));
+                Results.Run run = runLong(mode, rep, clip, info, ladder, dir);
+                runs.add(run);
+                log(
+                        String.format(
+                                Locale.ROOT,
+                                "  %s wall %.1f s, cpu %.1f s (op %.1f s), peak RSS %d MiB,"
+                                        + " others' CPU meanwhile %.1f s",
+                                mode,
+                                run.wallSeconds(),
+                                run.cpuSeconds(),
+                                run.opCpuSeconds(),
+                                run.peakRssBytes() >> 20,
+                                run.foreignCpuSeconds()));
+                if (rep == 1) {
+                    firstOutputs.put(mode, Path.of(run.outputDir()));
+                } else if (!keepOutputs) {
+                    deleteTree(dir.resolve("out"));
+                    deleteTree(dir.resolve("work"));
+                }
+            }
+        }
+        List<Results.ModeSummary> summary = summarize(longModes, runs, seconds);
+
+        Map<String, Map<String, Quality.Score>> quality = new LinkedHashMap<>();
+        if (!noQuality) {
+            for (var e : firstOutputs.entrySet()) {
+                Map<String, Quality.Score> perRung = new LinkedHashMap<>();
+                for (Rendition r : rungs) {
+                    Path rungDir = e.getValue().resolve(r.name());
+                    if (Files.isRegularFile(rungDir.resolve("index.m3u8"))) {
+                        log("quality " + e.getKey() + " " + r.name());
+                        perRung.put(
+                                r.name(),
+                                Quality.measure(clip, rungDir, r, runRoot.resolve("quality")));
+                    }
+                }
+                quality.put(e.getKey(), perRung);
+            }
+        }
+
+        List<Results.Batch> batches = new ArrayList<>();
+        List<String> bModes = batchModes.contains("none") ? List.of() : available(batchModes);
+        if (!bModes.isEmpty()) {
+            List<Path> clips = inputs.batch(batchN);
+            for (String mode : bModes) {
+                log("batch: " + mode + " (" + clips.size() + " clips)");
+                batches.add(runBatch(mode, clips, ladder, runRoot.resolve("batch-" + mode)));
+            }
+        }
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("repetitions", repetitions);
+        settings.put("clipSeconds", seconds);
+        settings.put("batchCount", batchN);
+        settings.put("modes", longModes);
+        settings.put("batchModes", bModes);
+        settings.put("ladder", ladder);
+        settings.put("sampleMillis", sampleMs);
+        settings.put("childHeap", childHeap);
+        settings.put("quietWaitSeconds", quietWait);
+        settings.put("quietLevel", quietLevel);
+        Results results =
+                new Results(
+                        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                        command(),
+                        machine,
+                        settings,
+                        input,
+                        runs,
+                        summary,
+                        quality,
+                        batches,
+                        notes);
+        Files.createDirectories(reports);
+        BenchChild.JSON.writeValue(reports.resolve("results.json").toFile(), results);
+        Path findings = Path.of("bench", "FINDINGS.md");
+        Files.writeString(
+                reports.resolve("RESULTS.md"),
+                Report.markdown(
+                        results,
+                        Files.isRegularFile(findings) && !quick
+                                ? Files.readString(findings)
+                                : null));
+        log("wrote " + reports.resolve("RESULTS.md") + " and results.json");
+        return 0;
+    }
+
+    private List<String> available(List<String> wanted) {
+        List<String> out = new ArrayList<>();
+        for (String m : wanted) {
+            if (m.startsWith("job-") && !JobRunner.available()) {
+                String note =
+                        "Mode "
+                                + m
+                                + " skipped: "
+                                + JobRunner.LOCAL_PIPELINE
+                                + " is not in the build yet.";
+                if (!notes.contains(note)) {
+                    notes.add(note);
+                }
+                log(note);
+                continue;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Results.Run runLong(
+            String mode, int rep, Path clip, MediaInfo info, Ladder ladder, Path dir)
+            throws Exception {
+        Files.createDirectories(dir);
+        Path out = dir.resolve("out");
+        double waited = quiet();
+        double load = MachineLoad.loadAverage1();
+        ChildLauncher.Measured m;
+        ChildResult child = null;
+        int slots = 1;
+        if (mode.equals("cli")) {
+            List<String> cmd =
+                    CliBaseline.command(FfmpegBinaries.get().ffmpeg(), clip, info, ladder, out);
+            Files.createDirectories(out);
+            Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
+            m =
+                    ChildLauncher.run(
+                            cmd,
+                            FfmpegBinaries.get().environment(),
+                            dir.resolve("log.txt"),
+                            sampleMs);
+            m.requireSuccess(mode);
+            slots = 2;
+        } else {
+            slots = slotsOf(mode);
+            BenchChild.Task task =
+                    new BenchChild.Task(
+                            "long",
+                            clip.toString(),
+                            out.toString(),
+                            info.videoDurationSeconds(),
+                            null);
+            // The job runs one short clip first: a service is warm when an upload arrives.
+            Path warmup = mode.startsWith("job-") ? inputs.batch(1).get(0) : null;
+            m = launchJava(mode, List.of(task), dir, warmup, false);
+            child =
+                    BenchChild.JSON.readValue(
+                            dir.resolve("result.json").toFile(), ChildResult.class);
+        }
+        double processWall = m.wallMillis() / 1000.0;
+        double cpu = ProcStat.seconds(m.cpuTicks());
+        double wall = child == null ? processWall : child.opWallMillis() / 1000.0;
+        double opCpu = child == null ? cpu : ProcStat.seconds(child.opCpuTicks());
+        long opStart = child == null ? 0 : child.opStartMillis();
+        long opEnd = opStart + Math.round(wall * 1000);
+        Path video =
+                child == null || child.items().get(0).outputDir() == null
+                        ? videoDir(out)
+                        : videoDir(Path.of(child.items().get(0).outputDir()));
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (Rendition r : CliBaseline.renditions(info, ladder)) {
+            bytes.put(r.name(), dirBytes(video.resolve(r.name())));
+        }
+        int chunks = child == null ? 0 : child.items().get(0).chunks();
+        return new Results.Run(
+                mode,
+                rep,
+                wall,
+                processWall,
+                cpu,
+                opCpu,
+                ProcStat.seconds(m.sampler().detachedCpuTicks()),
+                child == null ? 0 : child.startupMillis() / 1000.0,
+                m.sampler().peakRssBytes(),
+                chunks,
+                bytes,
+                dirBytes(video.resolve("audio")),
+                Timeline.of(m.sampler().members(), opStart, opEnd, slots),
+                m.sampler().meanSampleMillis(),
+                ProcStat.seconds(m.foreignTicks()),
+                waited,
+                load,
+                video.toString());
+    }
+
+    private Results.Batch runBatch(String mode, List<Path> clips, Ladder ladder, Path dir)
+            throws Exception {
+        Files.createDirectories(dir);
+        List<BenchChild.Task> tasks = new ArrayList<>();
+        FfmpegBinaries ff = FfmpegBinaries.get();
+        for (Path c : clips) {
+            String name = c.getFileName().toString().replaceFirst("\\.mp4$", "");
+            MediaInfo info = MediaProbe.probe(c);
+            Path out = dir.resolve("out").resolve(name);
+            List<String> cmd =
+                    mode.equals("cli")
+                            ? CliBaseline.command(ff.ffmpeg(), c, info, ladder, out)
+                            : null;
+            tasks.add(
+                    new BenchChild.Task(
+                            name, c.toString(), out.toString(), info.videoDurationSeconds(), cmd));
+        }
+        String childMode = mode.equals("cli") ? "cli-batch" : mode;
+        quiet();
+        Path warmup = mode.startsWith("job-") ? clips.get(0) : null;
+        ChildLauncher.Measured m = launchJava(childMode, tasks, dir, warmup, true);
+        ChildResult child =
+                BenchChild.JSON.readValue(dir.resolve("result.json").toFile(), ChildResult.class);
+        double wall = child.opWallMillis() / 1000.0;
+        List<ChildResult.Item> measured =
+                child.items().stream().filter(i -> !i.name().startsWith("latency:")).toList();
+        List<Double> lat = measured.stream().map(i -> i.latencyMillis() / 1000.0).toList();
+        List<Double> lat2 =
+                child.items().stream()
+                        .filter(i -> i.seconds() < 2.5)
+                        .filter(
+                                i ->
+                                        mode.startsWith("job-")
+                                                ? i.name().startsWith("latency:")
+                                                : true)
+                        .map(i -> i.latencyMillis() / 1000.0)
+                        .toList();
+        if (!keepOutputs) {
+            deleteTree(dir.resolve("out"));
+        }
+        return new Results.Batch(
+                mode,
+                measured.size(),
+                measured.stream().mapToDouble(ChildResult.Item::seconds).sum(),
+                wall,
+                measured.size() / (wall / 60.0),
+                Stats.median(lat),
+                Stats.max(lat),
+                Stats.median(lat2),
+                ProcStat.seconds(m.cpuTicks()),
+                ProcStat.seconds(child.opCpuTicks()),
+                m.sampler().peakRssBytes(),
+                ProcStat.seconds(m.foreignTicks()),
+                child.items(),
+                child.info());
+    }
+
+    private ChildLauncher.Measured launchJava(
+            String mode, List<BenchChild.Task> tasks, Path dir, Path warmup, boolean concurrent)
+            throws Exception {
+        Path tasksFile = dir.resolve("tasks.json");
+        BenchChild.JSON.writeValue(tasksFile.toFile(), tasks);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + childHeap);
+        cmd.addAll(ChildLauncher.ADD_OPENS);
+        cmd.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
+        String childMode =
+                mode.startsWith("media-") ? "media" : mode.startsWith("job-") ? "job" : mode;
+        cmd.addAll(List.of("--mode", childMode, "--tasks", tasksFile.toString()));
+        cmd.addAll(List.of("--result", dir.resolve("result.json").toString()));
+        cmd.addAll(List.of("--work", dir.resolve("work").toString()));
+        if (!mode.equals("cli-batch")) {
+            cmd.addAll(List.of("--threads", Integer.toString(slotsOf(mode))));
+        }
+        if (warmup != null) {
+            cmd.addAll(List.of("--warmup", warmup.toString()));
+        }
+        if (concurrent) {
+            cmd.add("--concurrent");
+        }
+        ChildLauncher.Measured m =
+                ChildLauncher.run(cmd, Map.of(), dir.resolve("log.txt"), sampleMs);
+        m.requireSuccess(mode);
+        return m;
+    }
+
+    private double quiet() throws InterruptedException {
+        double waited = MachineLoad.waitQuiet(quietLevel, quietWait);
+        if (waited > 5) {
+            log(String.format(Locale.ROOT, "  waited %.0f s for the machine to quieten", waited));
+        }
+        return waited;
+    }
+
+    static int slotsOf(String mode) {
+        int dash = mode.lastIndexOf('-');
+        if (dash < 0) {
+            return 2;
+        }
+        return Integer.parseInt(mode.substring(dash + 2));
+    }
+
+    /** Where a run's renditions of the one video are (the job nests them under videos/{id}). */
+    static Path videoDir(Path out) throws IOException {
+        Path videos = out.resolve("videos");
+        if (Files.isDirectory(videos)) {
+            try (Stream<Path> s = Files.list(videos)) {
+                return s.filter(Files::isDirectory).findFirst().orElse(out);
+            }
+        }
+        return out;
+    }
+
+    static long dirBytes(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private List<Results.ModeSummary> summarize(
+            List<String> modes, List<Results.Run> runs, int seconds) {
+        List<Results.ModeSummary> out = new ArrayList<>();
+        Results.ModeSummary base = null;
+        List<String> ordered = new ArrayList<>(modes);
+        if (ordered.remove("cli")) {
+            ordered.add(0, "cli");
+        }
+        for (String mode : ordered) {
+            List<Results.Run> rs = runs.stream().filter(r -> r.mode().equals(mode)).toList();
+            List<Double> wall = rs.stream().map(Results.Run::wallSeconds).toList();
+            List<Double> cpu = rs.stream().map(Results.Run::cpuSeconds).toList();
+            List<Double> opCpu = rs.stream().map(Results.Run::opCpuSeconds).toList();
+            List<Double> rss = rs.stream().map(r -> r.peakRssBytes() / 1048576.0).toList();
+            double wm = Stats.median(wall);
+            double cm = Stats.median(cpu);
+            double om = Stats.median(opCpu);
+            Results.ModeSummary s =
+                    new Results.ModeSummary(
+                            mode,
+                            rs.size(),
+                            Stats.min(wall),
+                            wm,
+                            base == null ? 1.0 : wm / base.wallMedian(),
+                            seconds / wm,
+                            Stats.min(cpu),
+                            cm,
+                            base == null ? 1.0 : cm / base.cpuMedian(),
+                            om,
+                            base == null ? 1.0 : om / base.opCpuMedian(),
+                            Stats.median(rss),
+                            rs.get(0).rungBytes());
+            if (mode.equals("cli")) {
+                base = s;
+            }
+            out.add(s);
+        }
+        if (base == null) {
+            notes.add("No cli run: ratios are against nothing (1.0).");
+        }
+        return out;
+    }
+
+    private String command() {
+        String c = System.getProperty("bench.command");
+        return c != null ? c : "BenchMain " + String.join(" ", Arrays.asList(argv));
+    }
+
+    static void log(String msg) {
+        System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + msg);
+    }
+}
