@@ -351,7 +351,16 @@ public final class LadderAssertions {
         softly.assertThat(p.targetDuration())
                 .as(at + "TARGETDURATION >= rounded max EXTINF %.3f (Apple 7.7)", max)
                 .isGreaterThanOrEqualTo((int) Math.round(max));
-        softly.assertThat(file.getParent().resolve("init.mp4")).as(at + "init.mp4").isRegularFile();
+        // Every EXT-X-MAP must name a file beside the playlist (names may be content-addressed).
+        segs.stream()
+                .flatMap(s -> s.segmentMap().stream())
+                .map(m -> m.uri())
+                .distinct()
+                .forEach(
+                        uri ->
+                                softly.assertThat(file.getParent().resolve(uri))
+                                        .as(at + "EXT-X-MAP file " + uri)
+                                        .isRegularFile());
     }
 
     private static void checkRung(
