@@ -218,6 +218,9 @@ public final class ObjectStorage implements Serializable {
             return;
         }
         for (FileStatus child : children) {
+            if (child.getPath().toUri().getPath().equals(dir.toUri().getPath())) {
+                continue; // S3 directory markers can list as the directory itself
+            }
             if (child.isDir()) {
                 walk(child.getPath(), rootPath, keys);
             } else if (!child.getPath().getName().contains(TMP_MARK)) {
