@@ -58,7 +58,9 @@ public final class ChunkSplitter {
                             String.format(
                                     Locale.ROOT, "%.6f", chunk.endPts() + TAIL_MARGIN_SECONDS)));
         }
-        cmd.addAll(List.of("-f", "nut", "-y", out.toString()));
+        // Keep negative decode times (B-frames before the first keyframe's display time): the
+        // default shift would move every frame off the source timeline the trims are computed on.
+        cmd.addAll(List.of("-avoid_negative_ts", "disabled", "-f", "nut", "-y", out.toString()));
         try {
             Files.createDirectories(stagingDir);
             ProcessResult r = NativeProcess.run(cmd, ff.environment(), TIMEOUT);

@@ -96,7 +96,10 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                         "Encoding chunk " + chunk.index() + " failed: " + r.stderrTail());
             }
             List<EncodedSegment> out = new ArrayList<>();
-            long offset = Math.round((chunk.startPts() - timelineOrigin) * TIMESCALE);
+            // Rounded ends, not rounded differences: each chunk ends exactly where the next begins.
+            long offset =
+                    Math.round(chunk.startPts() * TIMESCALE)
+                            - Math.round(timelineOrigin * TIMESCALE);
             for (int i = 0; i < renditions.size(); i++) {
                 out.add(
                         packageRendition(
@@ -127,7 +130,9 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                     "Chunk " + chunk.index() + " produced no frames for " + r.name());
         }
         // mfhd sequence numbers keep increasing across chunks (room for 1000 fragments a chunk).
-        Fmp4.retime(parts.fragments(), tfdtOffset, chunk.index() * 1000 + 1);
+        long durationTicks =
+                Math.round(chunk.endPts() * TIMESCALE) - Math.round(chunk.startPts() * TIMESCALE);
+        Fmp4.retime(parts.fragments(), tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
         Path dir = Files.createDirectories(outDir.resolve(r.name()));
         String initName = "init_" + shortHash(parts.init()) + ".mp4";
         Path init = dir.resolve(initName);

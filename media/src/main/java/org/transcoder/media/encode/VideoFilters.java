@@ -82,6 +82,11 @@ public final class VideoFilters {
     }
 
     private static String scale(Rendition r) {
-        return "scale=" + r.width() + ":" + r.height() + ":flags=bicubic,setsar=1,format=yuv420p";
+        // Limited range: full-range (yuvj) phone video would otherwise stay full range.
+        return "scale="
+                + r.width()
+                + ":"
+                + r.height()
+                + ":flags=bicubic:out_range=tv,setsar=1,format=yuv420p";
     }
 }

@@ -74,62 +74,127 @@ public final class Fmp4 {
     }
 
     /**
-     * Re-times one chunk's fragments: adds {@code tfdtOffset} ticks to every tfdt, makes the first
-     * sample's composition offset zero (shifting all others by the same amount), and renumbers mfhd
-     * from {@code firstSequence}. Sizes do not change.
+     * Re-times one chunk's fragments onto the video's timeline: the chunk's first presented frame
+     * lands at {@code tfdtOffset}, the chunk lasts exactly {@code durationTicks} in decode time,
+     * and mfhd is renumbered from {@code firstSequence}. Sizes do not change.
+     *
+     * <p>The encoder's decode times start a B-frame delay before the first frame; with variable
+     * frame rate that delay is not even a whole number of frames, so decode time and presentation
+     * time drift apart and chunks would overlap. Instead each sample's decode time becomes the i-th
+     * smallest presentation time (the CMAF way: trun version 1, signed composition offsets), so
+     * decode time advances with presentation time and every chunk ends where the next begins.
      */
-    public static void retime(List<byte[]> fragments, long tfdtOffset, int firstSequence) {
-        Long shift = null;
+    public static void retime(
+            List<byte[]> fragments, long tfdtOffset, int firstSequence, long durationTicks) {
+        List<Sample> samples = new ArrayList<>();
         int seq = firstSequence;
         for (byte[] frag : fragments) {
             ByteBuffer b = ByteBuffer.wrap(frag);
             int moofEnd = b.getInt(0);
-            int mfhd = find(frag, 0, moofEnd, "moof", "mfhd");
-            b.putInt(mfhd + 12, seq++);
+            b.putInt(find(frag, 0, moofEnd, "moof", "mfhd") + 12, seq++);
             for (int traf : findAll(frag, 8, moofEnd, "traf")) {
                 int trafEnd = traf + b.getInt(traf);
                 int tfdt = find(frag, traf + 8, trafEnd, "tfdt");
-                if (frag[tfdt + 8] == 1) {
-                    b.putLong(tfdt + 12, b.getLong(tfdt + 12) + tfdtOffset);
-                } else {
-                    long v = Integer.toUnsignedLong(b.getInt(tfdt + 12)) + tfdtOffset;
-                    if (v > 0xFFFFFFFFL) {
-                        throw new IllegalArgumentException("tfdt overflow in a version 0 box");
-                    }
-                    b.putInt(tfdt + 12, (int) v);
-                }
+                long dts =
+                        frag[tfdt + 8] == 1
+                                ? b.getLong(tfdt + 12)
+                                : Integer.toUnsignedLong(b.getInt(tfdt + 12));
+                int defaultDurationPos = tfhdDefaultDurationPos(frag, traf + 8, trafEnd);
+                boolean first = true;
                 for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
-                    shift = shiftCompositionOffsets(frag, trun, shift);
+                    int flags = b.getInt(trun + 8) & 0xFFFFFF;
+                    boolean ownDurations = (flags & 0x100) != 0;
+                    if (!ownDurations && defaultDurationPos < 0) {
+                        throw new IllegalArgumentException("No sample durations in trun or tfhd");
+                    }
+                    int version = frag[trun + 8];
+                    int count = b.getInt(trun + 12);
+                    int p = trun + 16;
+                    if ((flags & 0x1) != 0) p += 4;
+                    if ((flags & 0x4) != 0) p += 4;
+                    int stride = Integer.bitCount(flags & 0xF00) * 4;
+                    int ctoAt = (flags & 0x800) == 0 ? -1 : stride - 4;
+                    if (ctoAt >= 0) {
+                        frag[trun + 8] = 1; // signed composition offsets from here on
+                    }
+                    for (int i = 0; i < count; i++) {
+                        int entry = p + i * stride;
+                        int durationPos = ownDurations ? entry : defaultDurationPos;
+                        long duration = Integer.toUnsignedLong(b.getInt(durationPos));
+                        long cto = 0;
+                        if (ctoAt >= 0) {
+                            cto =
+                                    version == 0
+                                            ? Integer.toUnsignedLong(b.getInt(entry + ctoAt))
+                                            : b.getInt(entry + ctoAt);
+                        }
+                        samples.add(
+                                new Sample(
+                                        frag,
+                                        durationPos,
+                                        ctoAt < 0 ? -1 : entry + ctoAt,
+                                        first ? tfdt : -1,
+                                        dts + cto));
+                        first = false;
+                        dts += duration;
+                    }
+                }
+            }
+        }
+        if (samples.isEmpty()) {
+            return;
+        }
+        long[] order = samples.stream().mapToLong(Sample::pts).sorted().toArray();
+        long origin = order[0];
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            ByteBuffer b = ByteBuffer.wrap(s.frag());
+            long newDts = order[i] - origin;
+            long next =
+                    i + 1 < order.length
+                            ? order[i + 1] - origin
+                            : Math.max(durationTicks, newDts + 1);
+            b.putInt(s.entry(), (int) (next - newDts));
+            if (s.ctoPos() >= 0) {
+                b.putInt(s.ctoPos(), (int) (s.pts() - order[i]));
+            } else if (s.pts() != order[i]) {
+                throw new IllegalArgumentException("Reordered samples without composition offsets");
+            }
+            if (s.tfdtPos() >= 0) {
+                long v = newDts + tfdtOffset;
+                if (s.frag()[s.tfdtPos() + 8] == 1) {
+                    b.putLong(s.tfdtPos() + 12, v);
+                } else if (v <= 0xFFFFFFFFL) {
+                    b.putInt(s.tfdtPos() + 12, (int) v);
+                } else {
+                    throw new IllegalArgumentException("tfdt overflow in a version 0 box");
                 }
             }
         }
     }
 
-    private static Long shiftCompositionOffsets(byte[] frag, int trun, Long shift) {
-        ByteBuffer b = ByteBuffer.wrap(frag);
-        int flags = b.getInt(trun + 8) & 0xFFFFFF;
-        if ((flags & 0x800) == 0) {
-            return shift == null ? 0L : shift;
+    /**
+     * Where one sample's fields sit, and its presentation time in the encoder's timeline. A sample
+     * without a duration of its own shares the tfhd default (one-sample fragments).
+     */
+    private record Sample(byte[] frag, int entry, int ctoPos, int tfdtPos, long pts) {}
+
+    /** Offset of tfhd's default_sample_duration, or -1 when the tfhd has none. */
+    private static int tfhdDefaultDurationPos(byte[] frag, int from, int to) {
+        int tfhd = find(frag, from, to, "tfhd");
+        int flags = ByteBuffer.wrap(frag).getInt(tfhd + 8) & 0xFFFFFF;
+        if ((flags & 0x8) == 0) {
+            return -1;
         }
-        int count = b.getInt(trun + 12);
-        int p = trun + 16;
-        if ((flags & 0x1) != 0) p += 4;
-        if ((flags & 0x4) != 0) p += 4;
-        int ctoOffset = 0;
-        if ((flags & 0x100) != 0) ctoOffset += 4;
-        if ((flags & 0x200) != 0) ctoOffset += 4;
-        if ((flags & 0x400) != 0) ctoOffset += 4;
-        int stride = ctoOffset + 4;
-        long s = shift == null ? b.getInt(p + ctoOffset) : shift;
-        frag[trun + 8] = 1; // version 1: signed composition offsets
-        for (int i = 0; i < count; i++) {
-            int at = p + i * stride + ctoOffset;
-            b.putInt(at, (int) (b.getInt(at) - s));
-        }
-        return s;
+        int q = tfhd + 16;
+        if ((flags & 0x1) != 0) q += 8;
+        if ((flags & 0x2) != 0) q += 4;
+        return q;
     }
 
-    /** Sum of sample durations of one fragment, in timescale ticks. */
+    /**
+     * Sum of sample durations of one fragment, in timescale ticks (init may be null if unknown).
+     */
     public static long fragmentDuration(byte[] frag, byte[] init) {
         ByteBuffer b = ByteBuffer.wrap(frag);
         int moofEnd = b.getInt(0);
