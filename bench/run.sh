@@ -29,4 +29,8 @@ for e in "${entries[@]}"; do
     CP="$CP:$PWD/$LIB/$i-$(basename "$e")"
   fi
 done
+if [[ -d bench/target/plugins ]]; then
+  cp -r bench/target/plugins "$LIB/plugins"
+  export FLINK_PLUGINS_DIR="$PWD/$LIB/plugins"
+fi
 exec java -Xmx1g -Dbench.command="bench/run.sh $*" -cp "$CP" org.transcoder.bench.BenchMain "$@"

@@ -48,6 +48,12 @@ public final class BenchChild implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "media: chunk encodes at once")
     int threads;
 
+    @Option(
+            names = "--x264-threads",
+            defaultValue = "0",
+            description = "x264 threads per rendition encode (0: FFmpeg decides)")
+    int x264Threads;
+
     @Option(names = "--work", description = "scratch dir")
     Path work;
 
@@ -77,7 +83,15 @@ public final class BenchChild implements Callable<Integer> {
                     case "cli-batch" -> runCli(tasks, jvmStart, info);
                     case "media" -> runMedia(tasks, jvmStart, info);
                     case "job" ->
-                            JobRunner.run(tasks, jvmStart, info, work, threads, warmup, concurrent);
+                            JobRunner.run(
+                                    tasks,
+                                    jvmStart,
+                                    info,
+                                    work,
+                                    threads,
+                                    x264Threads,
+                                    warmup,
+                                    concurrent);
                     default -> throw new IllegalArgumentException("Unknown mode " + mode);
                 };
         Files.createDirectories(resultFile.toAbsolutePath().getParent());
@@ -117,11 +131,13 @@ public final class BenchChild implements Callable<Integer> {
         TranscodeOptions options =
                 TranscodeOptions.defaults()
                         .withThreads(threads)
+                        .withThreadsPerEncode(x264Threads)
                         .withWorkDir(
                                 work != null
                                         ? work
                                         : Path.of(tasks.get(0).outDir()).resolveSibling("work"));
         info.put("threads", Integer.toString(threads));
+        info.put("x264Threads", Integer.toString(x264Threads));
         Transcoder transcoder = new Transcoder(options);
         Clock clock = Clock.start(jvmStart);
         List<ChildResult.Item> items = new ArrayList<>();

@@ -187,15 +187,29 @@ public final class BenchMain implements Callable<Integer> {
 
         Map<String, Map<String, Quality.Score>> quality = new LinkedHashMap<>();
         if (!noQuality) {
+            Map<String, Quality.Score> scored = new java.util.HashMap<>();
             for (var e : firstOutputs.entrySet()) {
                 Map<String, Quality.Score> perRung = new LinkedHashMap<>();
                 for (Rendition r : rungs) {
                     Path rungDir = e.getValue().resolve(r.name());
                     if (Files.isRegularFile(rungDir.resolve("index.m3u8"))) {
-                        log("quality " + e.getKey() + " " + r.name());
-                        perRung.put(
-                                r.name(),
-                                Quality.measure(clip, rungDir, r, runRoot.resolve("quality")));
+                        // Byte-identical rungs (media-t1 and -t2 encode the same chunks the same
+                        // way) have the same score: measure each distinct rung once.
+                        String hash = Quality.contentHash(rungDir);
+                        Quality.Score score = scored.get(hash);
+                        if (score == null) {
+                            log("quality " + e.getKey() + " " + r.name());
+                            score = Quality.measure(clip, rungDir, r, runRoot.resolve("quality"));
+                            scored.put(hash, score);
+                        } else {
+                            log(
+                                    "quality "
+                                            + e.getKey()
+                                            + " "
+                                            + r.name()
+                                            + ": same bytes as one scored");
+                        }
+                        perRung.put(r.name(), score);
                     }
                 }
                 quality.put(e.getKey(), perRung);
@@ -252,6 +266,11 @@ public final class BenchMain implements Callable<Integer> {
     private List<String> available(List<String> wanted) {
         List<String> out = new ArrayList<>();
         for (String m : wanted) {
+            if (!MODE.matcher(m).matches() || (!m.equals("cli") && !m.contains("-"))) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this),
+                        "Unknown mode '" + m + "' (cli, media-tN[xM], job-pN[xM])");
+            }
             if (m.startsWith("job-") && !JobRunner.available()) {
                 String note =
                         "Mode "
@@ -323,7 +342,11 @@ public final class BenchMain implements Callable<Integer> {
         for (Rendition r : CliBaseline.renditions(info, ladder)) {
             bytes.put(r.name(), dirBytes(video.resolve(r.name())));
         }
-        int chunks = child == null ? 0 : child.items().get(0).chunks();
+        Timeline timeline = Timeline.of(m.sampler().members(), opStart, opEnd, slots);
+        int chunks =
+                child != null && child.items().get(0).chunks() > 0
+                        ? child.items().get(0).chunks()
+                        : timeline.chunkEncodes();
         return new Results.Run(
                 mode,
                 rep,
@@ -337,7 +360,7 @@ public final class BenchMain implements Callable<Integer> {
                 chunks,
                 bytes,
                 dirBytes(video.resolve("audio")),
-                Timeline.of(m.sampler().members(), opStart, opEnd, slots),
+                timeline,
                 m.sampler().meanSampleMillis(),
                 ProcStat.seconds(m.foreignTicks()),
                 waited,
@@ -420,6 +443,7 @@ public final class BenchMain implements Callable<Integer> {
         cmd.addAll(List.of("--work", dir.resolve("work").toString()));
         if (!mode.equals("cli-batch")) {
             cmd.addAll(List.of("--threads", Integer.toString(slotsOf(mode))));
+            cmd.addAll(List.of("--x264-threads", Integer.toString(x264ThreadsOf(mode))));
         }
         if (warmup != null) {
             cmd.addAll(List.of("--warmup", warmup.toString()));
@@ -441,13 +465,24 @@ public final class BenchMain implements Callable<Integer> {
         return waited;
     }
 
+    /**
+     * Parallel encodes of a mode: media-tN and job-pN run N chunk encodes at once; the CLI is one
+     * process using both cores.
+     */
     static int slotsOf(String mode) {
-        int dash = mode.lastIndexOf('-');
-        if (dash < 0) {
-            return 2;
-        }
-        return Integer.parseInt(mode.substring(dash + 2));
+        java.util.regex.Matcher m = MODE.matcher(mode);
+        return m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : 2;
     }
+
+    /** x264 threads per rendition encode of a mode (suffix xM); 0: FFmpeg decides. */
+    static int x264ThreadsOf(String mode) {
+        java.util.regex.Matcher m = MODE.matcher(mode);
+        return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 0;
+    }
+
+    /** cli | media-tN[xM] | job-pN[xM]. */
+    static final java.util.regex.Pattern MODE =
+            java.util.regex.Pattern.compile("(cli|media|job)(?:-[tp](\\d+)(?:x(\\d+))?)?");
 
     /** Where a run's renditions of the one video are (the job nests them under videos/{id}). */
     static Path videoDir(Path out) throws IOException {

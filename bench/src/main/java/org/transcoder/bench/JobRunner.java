@@ -1,16 +1,27 @@
 package org.transcoder.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.transcoder.connectors.events.UploadEvent;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.jobs.local.LocalPipeline;
 
 /**
- * Mode 3, the full job in local mode (Kafka -> Flink -> storage -> metadata), from the upload event
- * to the completion record. Waits for org.transcoder.jobs.local.LocalPipeline.
+ * Mode 3: the full job in local mode (embedded Kafka, s3proxy, PostgreSQL, Redis, Flink local
+ * cluster with RocksDB and checkpoints), measured from the upload event on Kafka to the completion
+ * record read (read_committed) from the completions topic. Renditions go to a local file:// output
+ * root so that the harness can weigh and score them.
  */
 final class JobRunner {
 
     static final String LOCAL_PIPELINE = "org.transcoder.jobs.local.LocalPipeline";
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private JobRunner() {}
 
@@ -23,15 +34,144 @@ final class JobRunner {
         }
     }
 
+    /**
+     * @param concurrent batch: after the warm-up, each short (&lt; 2.5 s) clip is sent alone to the
+     *     idle pipeline (latency), then every task is submitted at once (throughput); otherwise the
+     *     tasks go one after another
+     */
     static ChildResult run(
             List<BenchChild.Task> tasks,
             long jvmStart,
             Map<String, String> info,
             Path work,
             int parallelism,
+            int x264Threads,
             Path warmup,
-            boolean concurrent) {
-        throw new UnsupportedOperationException(
-                LOCAL_PIPELINE + " is not in the jobs module yet: mode 3 cannot run");
+            boolean concurrent)
+            throws Exception {
+        LocalPipeline.Settings settings =
+                LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath())
+                        .withEncodeParallelism(parallelism)
+                        .withWebUiPort(-1)
+                        .withFileOutput(true)
+                        .withJobOptions(
+                                Map.of("encode.x264-threads", Integer.toString(x264Threads)));
+        info.put("encodeParallelism", Integer.toString(parallelism));
+        info.put("x264Threads", Integer.toString(x264Threads));
+        info.put("checkpointInterval", settings.checkpointInterval().toString());
+        long t0 = System.nanoTime();
+        try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
+            info.put("pipelineStartMillis", Long.toString(ms(t0)));
+            List<ChildResult.Item> items = new ArrayList<>();
+            if (warmup != null) {
+                long w = System.nanoTime();
+                VideoRecord r = submitAndAwait(pipeline, "warmup", warmup);
+                info.put("warmupMillis", Long.toString(ms(w)));
+                info.put("warmupStatus", String.valueOf(r.getStatus()));
+            }
+            if (concurrent) {
+                int n = 0;
+                for (BenchChild.Task t : tasks) {
+                    if (t.seconds() < 2.5) {
+                        long s = System.nanoTime();
+                        String id = "lat" + (n++) + "-" + t.name();
+                        VideoRecord r = submitAndAwait(pipeline, id, Path.of(t.source()));
+                        items.add(item("latency:" + t.name(), pipeline, id, 0, ms(s), r, t));
+                    }
+                }
+            }
+            BenchChild.Clock clock = BenchChild.Clock.start(jvmStart);
+            if (!concurrent) {
+                for (BenchChild.Task t : tasks) {
+                    long s = System.nanoTime();
+                    VideoRecord r = submitAndAwait(pipeline, t.name(), Path.of(t.source()));
+                    items.add(item(t.name(), pipeline, t.name(), clock.sinceStart(s), ms(s), r, t));
+                }
+            } else {
+                Map<String, Long> submitted = new LinkedHashMap<>();
+                Map<String, BenchChild.Task> byId = new HashMap<>();
+                for (BenchChild.Task t : tasks) {
+                    submitted.put(t.name(), System.nanoTime());
+                    byId.put(t.name(), t);
+                    pipeline.submit(
+                            UploadEvent.of(t.name(), Path.of(t.source()).toUri().toString()));
+                }
+                Map<String, Long> done = new HashMap<>();
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (done.size() < submitted.size()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(
+                                "Batch not complete within " + TIMEOUT + ": " + done.keySet());
+                    }
+                    for (VideoRecord r : pipeline.completionRecords()) {
+                        if (isTerminal(r) && submitted.containsKey(r.getVideoId())) {
+                            done.putIfAbsent(r.getVideoId(), System.nanoTime());
+                        }
+                    }
+                }
+                Map<String, VideoRecord> last = new HashMap<>();
+                for (VideoRecord r : pipeline.completionRecords()) {
+                    if (isTerminal(r)) {
+                        last.put(r.getVideoId(), r);
+                    }
+                }
+                for (var e : submitted.entrySet()) {
+                    String id = e.getKey();
+                    long latency = (done.get(id) - e.getValue()) / 1_000_000;
+                    items.add(
+                            item(
+                                    id,
+                                    pipeline,
+                                    id,
+                                    clock.sinceStart(e.getValue()),
+                                    latency,
+                                    last.get(id),
+                                    byId.get(id)));
+                }
+            }
+            ChildResult result = clock.finish("job", items, info);
+            long failed = items.stream().filter(i -> !"READY".equals(i.status())).count();
+            if (failed > 0) {
+                info.put("failed", Long.toString(failed));
+            }
+            return result;
+        }
+    }
+
+    private static VideoRecord submitAndAwait(LocalPipeline pipeline, String id, Path source) {
+        pipeline.submit(UploadEvent.of(id, source.toAbsolutePath().toUri().toString()));
+        return pipeline.awaitTerminal(id, TIMEOUT);
+    }
+
+    private static boolean isTerminal(VideoRecord r) {
+        return r.getStatus() == VideoStatus.READY || r.getStatus() == VideoStatus.FAILED;
+    }
+
+    private static ChildResult.Item item(
+            String name,
+            LocalPipeline pipeline,
+            String id,
+            long submitMillis,
+            long latencyMillis,
+            VideoRecord r,
+            BenchChild.Task t) {
+        String status =
+                r == null
+                        ? "MISSING"
+                        : r.getStatus() == VideoStatus.READY
+                                ? "READY"
+                                : r.getStatus() + " " + r.getReasonCode() + ": " + r.getMessage();
+        return new ChildResult.Item(
+                name,
+                pipeline.outputRoot().resolve("videos").resolve(id).toString(),
+                submitMillis,
+                latencyMillis,
+                status,
+                0,
+                t.seconds());
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

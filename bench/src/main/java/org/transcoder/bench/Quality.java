@@ -65,6 +65,19 @@ final class Quality {
         return out;
     }
 
+    /** SHA-256 of a rung's files in play order. */
+    static String contentHash(Path rungDir) throws IOException {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            for (String name : playOrder(Files.readString(rungDir.resolve("index.m3u8")))) {
+                d.update(Files.readAllBytes(rungDir.resolve(name)));
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Concatenates a rung's init and segments into one fragmented MP4. */
     static Path assemble(Path rungDir, Path target) throws IOException {
         String playlist = Files.readString(rungDir.resolve("index.m3u8"));

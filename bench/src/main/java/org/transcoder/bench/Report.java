@@ -288,8 +288,12 @@ final class Report {
                             b.latency2sMedian(),
                             verdict(b.latency2sMedian() <= 3.0)));
         }
-        scaling(md, r, "job-p1", "job-p2");
-        scaling(md, r, "media-t1", "media-t2");
+        for (Results.ModeSummary s : r.summary()) {
+            if (!s.mode().equals("cli") && BenchMain.slotsOf(s.mode()) == 1) {
+                String two = s.mode().replaceFirst("-([tp])1", "-$12");
+                scaling(md, r, s.mode(), two);
+            }
+        }
         md.append(
                 "| 16-core scaling curve | job | see the device section of bench/README.md (not measured by this harness run) | - |\n\n");
     }
@@ -417,11 +421,13 @@ final class Report {
         return switch (mode) {
             case "cli" -> "ffmpeg CLI (baseline)";
             default -> {
+                int x = BenchMain.x264ThreadsOf(mode);
+                String suffix = x > 0 ? ", x264 " + x + " thread(s)/rung" : "";
                 if (mode.startsWith("media-t")) {
-                    yield "media whole-file, " + mode.substring(7) + " thread(s)";
+                    yield "media whole-file, " + BenchMain.slotsOf(mode) + " at once" + suffix;
                 }
                 if (mode.startsWith("job-p")) {
-                    yield "job local mode, parallelism " + mode.substring(5);
+                    yield "job local mode, parallelism " + BenchMain.slotsOf(mode) + suffix;
                 }
                 yield mode;
             }

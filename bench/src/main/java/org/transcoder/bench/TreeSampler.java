@@ -47,8 +47,8 @@ final class TreeSampler implements AutoCloseable {
     private static final class Tracked {
         final int pid;
         final long startTicks;
-        final String comm;
-        final String kind;
+        String comm;
+        String kind;
         final long startMs;
         long lastSeenMs;
         long cpuTicks;
@@ -150,6 +150,12 @@ final class TreeSampler implements AutoCloseable {
                                         / ProcStat.TICKS_PER_SECOND;
                 t = new Tracked(s, classify(s), startMs);
                 tracked.put(s.pid(), t);
+            }
+            if (!t.comm.equals(s.comm())) {
+                // Seen between fork and exec (named after the forking thread, or jspawnhelper):
+                // name it again now that it runs its program.
+                t.comm = s.comm();
+                t.kind = classify(s);
             }
             t.lastSeenMs = now;
             t.cpuTicks = s.ownTicks();
