@@ -38,7 +38,14 @@ public final class SourceFiles {
                     ReasonCode.INVALID_EVENT, "Source URI is not a URI: " + sourceUri);
         }
         if ("file".equals(uri.getScheme())) {
-            Path p = Path.of(uri).normalize();
+            Path p;
+            try {
+                p = Path.of(uri).normalize();
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                throw new MediaException(
+                        ReasonCode.INVALID_EVENT,
+                        "Source URI is not a local file path: " + sourceUri);
+            }
             boolean allowed =
                     allowedRoots.stream()
                             .filter(r -> r.startsWith("file:"))

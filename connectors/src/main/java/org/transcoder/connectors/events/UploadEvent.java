@@ -56,7 +56,10 @@ public class UploadEvent {
                 }
             }
             case "file" -> {
-                if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+                // A host (file://server/x) would name another machine's file: not ours to read.
+                if (uri.getPath() == null
+                        || !uri.getPath().startsWith("/")
+                        || uri.getRawAuthority() != null) {
                     return Optional.of(
                             "sourceUri must look like file:///absolute/path, got "
                                     + quote(sourceUri));

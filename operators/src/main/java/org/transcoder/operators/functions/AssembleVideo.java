@@ -88,12 +88,13 @@ public class AssembleVideo
         }
         plan.update(p);
         setTimer(ctx, p.getDeadlineAtMillis());
-        // Keep only results of tasks in this plan (a replaced upload may have left others).
+        // Keep only results of this upload's tasks (a replaced upload may have left others).
         List<String> keys = p.taskKeys();
         List<String> stale = new ArrayList<>();
-        for (String k : results.keys()) {
-            if (!keys.contains(k)) {
-                stale.add(k);
+        for (Map.Entry<String, TaskResult> e : results.entries()) {
+            if (!keys.contains(e.getKey())
+                    || e.getValue().getGeneration() != p.getReceivedAtMillis()) {
+                stale.add(e.getKey());
             }
         }
         for (String k : stale) {
@@ -105,8 +106,11 @@ public class AssembleVideo
     @Override
     public void processElement2(TaskResult r, Context ctx, Collector<VideoRecord> out)
             throws Exception {
-        results.put(r.key(), r);
         VideoPlan p = plan.value();
+        if (p != null && r.getGeneration() != p.getReceivedAtMillis()) {
+            return; // a task of an earlier upload of this video, finishing late
+        }
+        results.put(r.key(), r);
         if (p == null) {
             // A result before its plan (or after its video ended): keep it a while, then drop it.
             if (timer.value() == null) {
@@ -162,6 +166,16 @@ public class AssembleVideo
 
     private void publish(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
         String id = p.getVideoId();
+        String missing = incomplete(p);
+        if (missing != null) {
+            fail(
+                    p,
+                    ReasonCode.INTERNAL_ERROR.name(),
+                    "Tasks reported success but " + missing,
+                    ctx,
+                    out);
+            return;
+        }
         Optional<AudioStream> audio = Optional.empty();
         if (p.isHasAudio()) {
             List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
@@ -256,6 +270,25 @@ public class AssembleVideo
         }
         ctx.timerService().registerProcessingTimeTimer(at);
         timer.update(at);
+    }
+
+    /** Why the finished tasks cannot make a complete ladder, or null when they can. */
+    private String incomplete(VideoPlan p) throws Exception {
+        if (p.isHasAudio() && results.get(TaskKind.AUDIO.key(0)).getSegments().isEmpty()) {
+            return "the audio task wrote no segments";
+        }
+        for (RenditionInfo r : p.getRenditions()) {
+            for (int i = 0; i < p.getChunkCount(); i++) {
+                long n =
+                        results.get(TaskKind.CHUNK.key(i)).getSegments().stream()
+                                .filter(s -> r.getName().equals(s.getRendition()))
+                                .count();
+                if (n != 1) {
+                    return "chunk " + i + " has " + n + " segments for " + r.getName();
+                }
+            }
+        }
+        return null;
     }
 
     private static List<SegmentInfo> sorted(List<SegmentInfo> segs) {

@@ -3,6 +3,7 @@ package org.transcoder.operators.functions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,8 @@ import org.transcoder.operators.model.VideoPlan;
 public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, MediaTask> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrepareVideo.class);
+
+    static final Duration ACCEPTED_TTL = Duration.ofDays(30);
 
     private final OperatorSettings settings;
     private transient ValueState<String> acceptedSource;
@@ -115,6 +118,28 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
         }
     }
 
+    private void reject(UploadEvent event, ReasonCode reason, String message, Context ctx)
+            throws IOException {
+        videosRejected.inc();
+        LOG.info("Upload {} rejected: {} {}", event.getVideoId(), reason, message);
+        if (reason.isTransient()
+                || reason == ReasonCode.SOURCE_MISSING
+                || reason == ReasonCode.INTERNAL_ERROR) {
+            // The same event may succeed later (object uploaded late, storage back): let it in.
+            acceptedSource.clear();
+        }
+        try {
+            storage.deleteRecursively(StorageLayout.stagingPrefix(event.getVideoId()));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot delete staging of {}: {}", event.getVideoId(), e.toString());
+        }
+        VideoRecord failed =
+                VideoRecord.failed(
+                        event.getVideoId(), event.getSourceUri(), reason.name(), message);
+        failed.setLabels(event.getLabels());
+        ctx.output(Outputs.STATUS, failed);
+    }
+
     private void prepare(UploadEvent event, Path scratch, Context ctx, Collector<MediaTask> out)
             throws MediaException, IOException {
         Ladder ladder;
@@ -172,7 +197,7 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
             ctx.output(Outputs.PLANS, plan);
 
             for (ChunkSpec chunk : chunks) {
-                MediaTask t = task(event, TaskKind.CHUNK, chunk.index(), specJson, info);
+                MediaTask t = task(event, TaskKind.CHUNK, chunk.index(), specJson, info, now);
                 t.setInput(StorageLayout.stagedChunk(videoId, chunk.index()));
                 t.setStartPts(chunk.startPts());
                 t.setEndPts(chunk.endPts());
@@ -181,18 +206,24 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
                 out.collect(t);
             }
             if (plan.isHasAudio()) {
-                MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info);
+                MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, now);
                 audio.setAudioBitrateKbps(ladder.audioBitrateKbps());
                 ctx.output(Outputs.AUDIO_TASKS, audio);
             }
             ctx.output(
-                    Outputs.THUMBNAIL_TASKS, task(event, TaskKind.THUMBNAILS, 0, specJson, info));
+                    Outputs.THUMBNAIL_TASKS,
+                    task(event, TaskKind.THUMBNAILS, 0, specJson, info, now));
             ctx.output(Outputs.STATUS, VideoRecord.processing(videoId, event.getSourceUri(), 0));
         }
     }
 
     private static MediaTask task(
-            UploadEvent event, TaskKind kind, int index, String specJson, MediaInfo info) {
+            UploadEvent event,
+            TaskKind kind,
+            int index,
+            String specJson,
+            MediaInfo info,
+            long generation) {
         MediaTask t = new MediaTask();
         t.setVideoId(event.getVideoId());
         t.setKind(kind);
@@ -201,6 +232,7 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
         t.setInput(event.getSourceUri());
         t.setTimelineOrigin(info.videoStartPts());
         t.setEncodeSpecJson(specJson);
+        t.setGeneration(generation);
         return t;
     }
 

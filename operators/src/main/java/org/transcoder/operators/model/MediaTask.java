@@ -26,6 +26,9 @@ public class MediaTask {
 
     private int audioBitrateKbps;
 
+    /** Which upload of the video this task belongs to (its plan's receivedAtMillis). */
+    private long generation;
+
     public MediaTask() {}
 
     public String key() {
@@ -126,6 +129,14 @@ public class MediaTask {
 
     public void setAudioBitrateKbps(int audioBitrateKbps) {
         this.audioBitrateKbps = audioBitrateKbps;
+    }
+
+    public long getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(long v) {
+        this.generation = v;
     }
 
     @Override

@@ -15,6 +15,7 @@ public class TaskResult {
     private int frames;
     private long encodeMillis;
     private int attempts;
+    private long generation;
 
     public TaskResult() {}
 
@@ -40,6 +41,7 @@ public class TaskResult {
         r.videoId = task.getVideoId();
         r.kind = task.getKind();
         r.index = task.getIndex();
+        r.generation = task.getGeneration();
         r.success = success;
         r.attempts = attempts;
         return r;
@@ -127,6 +129,14 @@ public class TaskResult {
 
     public void setAttempts(int attempts) {
         this.attempts = attempts;
+    }
+
+    public long getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(long v) {
+        this.generation = v;
     }
 
     @Override

@@ -271,6 +271,19 @@ class AssembleVideoTest {
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     }
 
+    @Test
+    void resultsOfAnEarlierUploadAreIgnored() throws Exception {
+        String id = "vid-re";
+        harness.processElement1(plan(id), START);
+        VideoPlan second = plan(id);
+        second.setReceivedAtMillis(START + 500);
+        harness.processElement1(second, START + 500);
+        for (TaskResult r : allResults(id)) {
+            harness.processElement2(r, START + 600); // generation START: the first upload's
+        }
+        assertThat(records()).noneMatch(r -> r.getStatus().isTerminal());
+    }
+
     // ---------------------------------------------------------------------------------------
 
     private VideoPlan plan(String id) {
@@ -330,6 +343,7 @@ class AssembleVideoTest {
         t.setVideoId(id);
         t.setKind(kind);
         t.setIndex(index);
+        t.setGeneration(START); // tasks carry the upload (plan) they belong to
         return t;
     }
 
