@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,6 +55,7 @@ class TranscodeJobITCase {
     private static final Duration WAIT = Duration.ofMinutes(6);
 
     @TempDir static Path work;
+    private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
     private LocalPipeline pipeline;
     private ObjectStorage bucket;
 
@@ -61,7 +64,8 @@ class TranscodeJobITCase {
         pipeline =
                 LocalPipeline.start(
                         new LocalPipeline.Settings(
-                                work, 2, -1, false, List.of(), Duration.ofSeconds(1), Map.of()));
+                                work, 2, -1, false, List.of(), Duration.ofSeconds(1), Map.of()),
+                        metrics::addToConfiguration);
         bucket = pipeline.storage();
         for (String clip : concat(GOOD, BROKEN.keySet().stream().toList())) {
             bucket.put("uploads/" + clip, Fixtures.clip(clip));
@@ -182,6 +186,30 @@ class TranscodeJobITCase {
             }
         }
         assertThat(bucket.list("staging/")).as("staging left behind").isEmpty();
+    }
+
+    @Test
+    void theDuplicateEventCausedNoSecondEncode() throws Exception {
+        long segments = 0;
+        for (String clip : GOOD) {
+            pipeline.awaitTerminal(id(clip), WAIT);
+            // one chunk encode per segment of any one rung
+            String top = bucket.list("videos/" + id(clip) + "/").stream()
+                    .filter(k -> k.endsWith("/index.m3u8") && !k.contains("/audio/"))
+                    .findFirst().orElseThrow();
+            segments += bucket.list(top.substring(0, top.lastIndexOf('/') + 1)).stream()
+                    .filter(k -> k.endsWith(".m4s")).count();
+        }
+        assertThat(counterSum("duplicatesIgnored")).isEqualTo(1);
+        assertThat(counterSum("chunksEncoded")).isEqualTo(segments);
+        assertThat(counterSum("videosReady")).isEqualTo(GOOD.size());
+    }
+
+    private long counterSum(String name) {
+        return metrics.getMetricsByIdentifiers(pipeline.job().getJobID()).entrySet().stream()
+                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
+                .mapToLong(e -> ((Counter) e.getValue()).getCount())
+                .sum();
     }
 
     private static String id(String clip) {

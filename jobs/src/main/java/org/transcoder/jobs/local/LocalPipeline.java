@@ -141,6 +141,12 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public static LocalPipeline start(Settings s) throws Exception {
+        return start(s, conf -> {});
+    }
+
+    /** Starts with extra Flink settings (a test's metric reporter, for instance). */
+    public static LocalPipeline start(Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
+            throws Exception {
         FfmpegBinaries.get(); // fail fast, before anything starts, when the encoders are missing
         Files.createDirectories(s.workDir());
         EmbeddedServices services = EmbeddedServices.start(s.workDir().resolve("services"));
@@ -161,6 +167,7 @@ public final class LocalPipeline implements AutoCloseable {
                 flink.set(RestOptions.PORT, s.webUiPort());
             }
             services.s3().settings().applyTo(flink);
+            flinkOverrides.accept(flink);
             FlinkFileSystems.initialize(flink, pluginsDir());
 
             Path output = s.workDir().resolve("output");

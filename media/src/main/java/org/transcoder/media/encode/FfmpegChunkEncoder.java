@@ -31,9 +31,16 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
     public static final int TIMESCALE = 90_000;
 
     private final Duration timeout;
+    private final Path executable;
 
     public FfmpegChunkEncoder(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** With another ffmpeg executable (null: the bundled one); tests use one that crashes. */
+    public FfmpegChunkEncoder(Duration timeout, Path executable) {
         this.timeout = timeout;
+        this.executable = executable;
     }
 
     public FfmpegChunkEncoder() {
@@ -47,7 +54,8 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         FfmpegBinaries ff = FfmpegBinaries.get();
         Path work = outDir.resolve(".work-" + chunk.index());
         List<String> cmd = new ArrayList<>();
-        cmd.addAll(List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
+        Path program = executable == null ? ff.ffmpeg() : executable;
+        cmd.addAll(List.of(program.toString(), "-nostdin", "-hide_banner", "-v", "error"));
         cmd.addAll(List.of("-noautorotate", "-copyts", "-i", stagedChunk.toString()));
         cmd.addAll(
                 List.of(

@@ -111,8 +111,13 @@ public final class FfmpegBinaries {
                             + result.stderrTail()
                             + hint);
         }
+        requireEncoders(result.stdout());
+    }
+
+    /** Fails with a clear message when {@code ffmpeg -encoders} output lacks a required encoder. */
+    static void requireEncoders(String encodersListing) {
         for (String encoder : REQUIRED_ENCODERS) {
-            if (!result.stdout().matches("(?s).*\\s" + encoder + "\\s.*")) {
+            if (!encodersListing.matches("(?s).*\\s" + encoder + "\\s.*")) {
                 throw new IllegalStateException(
                         "The bundled FFmpeg build has no '"
                                 + encoder

@@ -68,7 +68,7 @@ public final class MediaValidator {
         if (duration > policy.maxDurationSeconds()) {
             throw reject(
                     ReasonCode.TOO_LONG,
-                    "Video is %.1f s long; the limit is %.0f s",
+                    "Video is %.1f s long; the limit is %.1f s",
                     duration,
                     policy.maxDurationSeconds());
         }

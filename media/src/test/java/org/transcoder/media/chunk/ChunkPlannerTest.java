@@ -1,0 +1,72 @@
+package org.transcoder.media.chunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.transcoder.media.probe.MediaInfo;
+
+class ChunkPlannerTest {
+
+    /** A CFR video: {@code seconds} at {@code fps}, a keyframe every {@code gop} seconds. */
+    private static MediaInfo video(double seconds, double fps, double gop) {
+        List<Double> frames = new ArrayList<>();
+        List<Double> keys = new ArrayList<>();
+        int n = (int) Math.round(seconds * fps);
+        int gopFrames = gop <= 0 ? Integer.MAX_VALUE : (int) Math.round(gop * fps);
+        for (int i = 0; i < n; i++) {
+            frames.add(i / fps);
+            if (i % gopFrames == 0) {
+                keys.add(i / fps);
+            }
+        }
+        return new MediaInfo(
+                "mp4", 1, seconds, 0, 0, Optional.empty(), List.of(), frames, keys, seconds, "");
+    }
+
+    private static void assertCoversEveryFrameOnce(MediaInfo info, List<ChunkSpec> chunks) {
+        assertThat(chunks.stream().mapToInt(ChunkSpec::frameCount).sum())
+                .isEqualTo(info.framePts().size());
+        for (int i = 1; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).startPts()).isEqualTo(chunks.get(i - 1).endPts());
+        }
+        assertThat(chunks.get(0).startPts()).isEqualTo(info.framePts().get(0));
+        assertThat(chunks.get(chunks.size() - 1).endPts()).isEqualTo(info.videoEndPts());
+    }
+
+    @Test
+    void cutsAtKeyframesNearTheTarget() {
+        MediaInfo info = video(60, 30, 2);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.defaults());
+        assertThat(chunks).hasSizeBetween(10, 15).allMatch(ChunkSpec::keyframeAligned);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.durationSeconds()).isBetween(2.0, 6.0));
+        assertCoversEveryFrameOnce(info, chunks);
+    }
+
+    @Test
+    void aSingleKeyframeSourceStillSplitsIntoTimeRangeChunks() {
+        MediaInfo info = video(60, 30, 0);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.defaults());
+        assertThat(chunks).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(chunks.subList(1, chunks.size())).noneMatch(ChunkSpec::keyframeAligned);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.seekPts()).isZero());
+        assertCoversEveryFrameOnce(info, chunks);
+    }
+
+    @Test
+    void noTinyTailChunk() {
+        MediaInfo info = video(8.5, 30, 1);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.defaults());
+        assertThat(chunks)
+                .allSatisfy(c -> assertThat(c.durationSeconds()).isGreaterThanOrEqualTo(2.0));
+        assertCoversEveryFrameOnce(info, chunks);
+    }
+
+    @Test
+    void shortVideosAreOneChunk() {
+        MediaInfo info = video(1, 30, 1);
+        assertThat(ChunkPlanner.plan(info, ChunkingPolicy.defaults())).hasSize(1);
+    }
+}

@@ -1,0 +1,92 @@
+package org.transcoder.media.ladder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.transcoder.media.probe.VideoStreamInfo;
+
+class LadderPolicyTest {
+
+    private static final Ladder DEFAULT = LadderProfiles.defaultLadder();
+
+    private static VideoStreamInfo video(int w, int h, int rotation, int sarNum, int sarDen) {
+        return new VideoStreamInfo(
+                0,
+                "h264",
+                "High",
+                w,
+                h,
+                sarNum,
+                sarDen,
+                rotation,
+                30,
+                30,
+                false,
+                "yuv420p",
+                8,
+                "bt709",
+                false,
+                "progressive",
+                false,
+                300,
+                0,
+                10);
+    }
+
+    private static List<String> sizes(List<Rendition> rs) {
+        return rs.stream().map(r -> r.name() + "=" + r.width() + "x" + r.height()).toList();
+    }
+
+    @Test
+    void fullHdGetsEveryRungAndNothingIsUpscaled() {
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1080, 0, 1, 1), DEFAULT)))
+                .containsExactly(
+                        "1080p=1920x1080",
+                        "720p=1280x720",
+                        "480p=854x480",
+                        "360p=640x360",
+                        "240p=426x240");
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1280, 720, 0, 1, 1), DEFAULT)))
+                .containsExactly("720p=1280x720", "480p=854x480", "360p=640x360", "240p=426x240");
+    }
+
+    @Test
+    void portraitAndRotatedSourcesAreLadderedByTheirShortSide() {
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1080, 90, 1, 1), DEFAULT)))
+                .startsWith("1080p=1080x1920", "720p=720x1280");
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1080, 1920, 0, 1, 1), DEFAULT)))
+                .startsWith("1080p=1080x1920");
+    }
+
+    @Test
+    void tinySourcesGetOneEvenRungAtTheirOwnSize() {
+        assertThat(sizes(LadderPolicy.renditionsFor(video(161, 121, 0, 1, 1), DEFAULT)))
+                .containsExactly("120p=160x120");
+    }
+
+    @Test
+    void nonSquarePixelsBecomeSquare() {
+        // NTSC DV: 720x480 at 10:11 displays 4:3
+        assertThat(sizes(LadderPolicy.renditionsFor(video(720, 480, 0, 10, 11), DEFAULT)))
+                .startsWith("480p=654x480");
+    }
+
+    @Test
+    void allDimensionsAreEven() {
+        for (Rendition r : LadderPolicy.renditionsFor(video(3026, 1386, 0, 1, 1), DEFAULT)) {
+            assertThat(r.width() % 2).as(r.name()).isZero();
+            assertThat(r.height() % 2).as(r.name()).isZero();
+        }
+    }
+
+    @Test
+    void profilesAreDataAndUnknownOnesAreNamed() {
+        assertThat(LadderProfiles.byName("mobile").rungs()).hasSize(3);
+        assertThatThrownBy(() -> LadderProfiles.byName("nope"))
+                .hasMessageContaining("Unknown ladder profile 'nope'");
+        assertThatThrownBy(() -> LadderProfiles.byName("../etc"))
+                .hasMessageContaining("Invalid ladder profile name");
+    }
+}

@@ -1,0 +1,120 @@
+package org.transcoder.media.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.transcoder.media.MediaException;
+import org.transcoder.media.ReasonCode;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.testing.Fixtures;
+
+/** Each policy limit on a real clip, with the reason code and a message a user can act on. */
+class MediaValidatorTest {
+
+    private static final Path CLIP = Fixtures.clip("h264_webcam_1080x720_aac.mp4");
+
+    private static void assertRejected(
+            ValidationPolicy policy, Path clip, ReasonCode reason, String message)
+            throws MediaException {
+        MediaInfo info = MediaProbe.probe(clip);
+        assertThatThrownBy(() -> new MediaValidator(policy).validate(clip, info))
+                .isInstanceOfSatisfying(
+                        MediaException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void acceptsAGoodClip() throws MediaException {
+        MediaInfo info = MediaProbe.probe(CLIP);
+        assertThat(new MediaValidator(ValidationPolicy.defaults()).validate(CLIP, info).codec())
+                .isEqualTo("h264");
+    }
+
+    @Test
+    void tooLong() throws MediaException {
+        assertRejected(
+                ValidationPolicy.defaults().withMaxDurationSeconds(0.5),
+                CLIP,
+                ReasonCode.TOO_LONG,
+                "limit is 0.5 s");
+    }
+
+    @Test
+    void tooLarge() throws MediaException {
+        assertRejected(
+                ValidationPolicy.defaults().withMaxSizeBytes(1000),
+                CLIP,
+                ReasonCode.TOO_LARGE,
+                "limit is 1000");
+    }
+
+    @Test
+    void tooManyPixels() throws MediaException {
+        ValidationPolicy p = ValidationPolicy.defaults();
+        ValidationPolicy small =
+                new ValidationPolicy(
+                        p.allowedContainers(),
+                        p.allowedVideoCodecs(),
+                        p.maxSizeBytes(),
+                        p.maxDurationSeconds(),
+                        640 * 480,
+                        10);
+        assertRejected(small, CLIP, ReasonCode.TOO_MANY_PIXELS, "1080x720");
+    }
+
+    @Test
+    void unsupportedCodecAndContainer() throws MediaException {
+        ValidationPolicy p = ValidationPolicy.defaults();
+        ValidationPolicy noH264 =
+                new ValidationPolicy(
+                        p.allowedContainers(),
+                        Set.of("vp9"),
+                        p.maxSizeBytes(),
+                        p.maxDurationSeconds(),
+                        p.maxPixels(),
+                        10);
+        assertRejected(noH264, CLIP, ReasonCode.UNSUPPORTED_CODEC, "'h264'");
+        ValidationPolicy onlyWebm =
+                new ValidationPolicy(
+                        Set.of("webm"),
+                        p.allowedVideoCodecs(),
+                        p.maxSizeBytes(),
+                        p.maxDurationSeconds(),
+                        p.maxPixels(),
+                        10);
+        assertRejected(onlyWebm, CLIP, ReasonCode.UNSUPPORTED_CONTAINER, "mov,mp4");
+    }
+
+    @Test
+    void brokenFiles() throws MediaException {
+        ValidationPolicy p = ValidationPolicy.defaults();
+        assertRejected(
+                p,
+                Fixtures.clip("truncated_phone_first1MB.mp4"),
+                ReasonCode.CORRUPT_INPUT,
+                "truncated");
+        assertRejected(
+                p,
+                Fixtures.clip("corrupt_vp9_invalid_bitstream.webm"),
+                ReasonCode.CORRUPT_INPUT,
+                "does not decode");
+        assertRejected(
+                p,
+                Fixtures.clip("audio_crunching.mp3"),
+                ReasonCode.NO_VIDEO_STREAM,
+                "No video stream");
+    }
+
+    @Test
+    void aFileThatIsNotMediaIsCorrupt() {
+        Path manifest = Fixtures.clip("MANIFEST.tsv");
+        assertThatThrownBy(() -> MediaProbe.probe(manifest))
+                .isInstanceOfSatisfying(
+                        MediaException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ReasonCode.CORRUPT_INPUT));
+    }
+}
