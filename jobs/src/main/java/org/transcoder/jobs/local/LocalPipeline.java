@@ -147,6 +147,8 @@ public final class LocalPipeline implements AutoCloseable {
     /** Starts with extra Flink settings (a test's metric reporter, for instance). */
     public static LocalPipeline start(Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
             throws Exception {
+        // Flink's S3 plugin bundles AWS SDK v1, which otherwise prints a deprecation banner.
+        System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         FfmpegBinaries.get(); // fail fast, before anything starts, when the encoders are missing
         Files.createDirectories(s.workDir());
         EmbeddedServices services = EmbeddedServices.start(s.workDir().resolve("services"));

@@ -89,10 +89,14 @@ public final class ThumbnailExtractor {
         spriteFilters.add("scale=" + w + ":" + h + ",setsar=1");
         spriteFilters.add("tile=" + cols + "x" + rows);
         spriteFilters.add("format=yuvj420p");
-        run(
+        // Keyframes alone show every interval when the GOP is no longer than the interval, at a
+        // fraction of a full decode; long-GOP sources (screen captures) need every frame.
+        List<String> spriteArgs = new ArrayList<>();
+        if (info.maxGopSeconds() <= interval) {
+            spriteArgs.addAll(List.of("-skip_frame", "nokey"));
+        }
+        spriteArgs.addAll(
                 List.of(
-                        "-skip_frame",
-                        "nokey",
                         "-i",
                         source.toString(),
                         "-map",
@@ -107,6 +111,7 @@ public final class ThumbnailExtractor {
                         "1",
                         "-y",
                         sprite.toString()));
+        run(spriteArgs);
 
         for (Path p : List.of(poster, sprite)) {
             if (!Files.isRegularFile(p)) {
