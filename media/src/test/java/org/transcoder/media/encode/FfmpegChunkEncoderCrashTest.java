@@ -32,6 +32,12 @@ class FfmpegChunkEncoderCrashTest {
         return s;
     }
 
+    /** Encodes the first second of a real clip with {@code ffmpeg} replaced by the script. */
+    private void encodeWith(ChunkEncoder encoder) throws MediaException {
+        Path clip = Fixtures.clip("h264_webcam_1080x720_aac.mp4");
+        encoder.encode(clip, new ChunkSpec(0, 0, 1, 0, true, 30), 0, spec(), tmp.resolve("out"));
+    }
+
     private EncodeSpec spec() throws MediaException {
         var info = MediaProbe.probe(Fixtures.clip("h264_webcam_1080x720_aac.mp4"));
         return EncodeSpec.forSource(info.video().orElseThrow(), LadderProfiles.defaultLadder());
@@ -41,15 +47,7 @@ class FfmpegChunkEncoderCrashTest {
     void anEncoderKilledBySigsegvIsAFailedTaskNotADeadJvm() throws Exception {
         ChunkEncoder crashing =
                 new FfmpegChunkEncoder(Duration.ofSeconds(30), script("kill -SEGV $$"));
-        ChunkSpec chunk = new ChunkSpec(0, 0, 1, 0, true, 30);
-        assertThatThrownBy(
-                        () ->
-                                crashing.encode(
-                                        Fixtures.clip("h264_webcam_1080x720_aac.mp4"),
-                                        chunk,
-                                        0,
-                                        spec(),
-                                        tmp.resolve("out")))
+        assertThatThrownBy(() -> encodeWith(crashing))
                 .isInstanceOfSatisfying(
                         MediaException.class,
                         e -> {
@@ -63,15 +61,7 @@ class FfmpegChunkEncoderCrashTest {
     @Test
     void aHangingEncoderIsKilledAndReportedAsATimeout() throws Exception {
         ChunkEncoder hanging = new FfmpegChunkEncoder(Duration.ofMillis(500), script("sleep 60"));
-        ChunkSpec chunk = new ChunkSpec(0, 0, 1, 0, true, 30);
-        assertThatThrownBy(
-                        () ->
-                                hanging.encode(
-                                        Fixtures.clip("h264_webcam_1080x720_aac.mp4"),
-                                        chunk,
-                                        0,
-                                        spec(),
-                                        tmp.resolve("out")))
+        assertThatThrownBy(() -> encodeWith(hanging))
                 .isInstanceOfSatisfying(
                         MediaException.class,
                         e -> assertThat(e.reason()).isEqualTo(ReasonCode.ENCODE_TIMEOUT));
@@ -82,15 +72,7 @@ class FfmpegChunkEncoderCrashTest {
         ChunkEncoder failing =
                 new FfmpegChunkEncoder(
                         Duration.ofSeconds(30), script("echo 'Invalid data found' >&2; exit 1"));
-        ChunkSpec chunk = new ChunkSpec(0, 0, 1, 0, true, 30);
-        assertThatThrownBy(
-                        () ->
-                                failing.encode(
-                                        Fixtures.clip("h264_webcam_1080x720_aac.mp4"),
-                                        chunk,
-                                        0,
-                                        spec(),
-                                        tmp.resolve("out")))
+        assertThatThrownBy(() -> encodeWith(failing))
                 .isInstanceOfSatisfying(
                         MediaException.class,
                         e -> {

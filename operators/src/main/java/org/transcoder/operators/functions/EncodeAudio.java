@@ -3,8 +3,6 @@ package org.transcoder.operators.functions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.audio.AudioEncoder;
 import org.transcoder.media.hls.AudioStream;
 import org.transcoder.media.hls.SegmentRef;
@@ -19,8 +17,6 @@ import org.transcoder.operators.model.TaskResult;
 /** Encodes a video's one AAC rendition from the whole source track and writes its segments. */
 public class EncodeAudio extends MediaTaskFunction {
 
-    private transient ObjectStorage storage;
-
     public EncodeAudio(OperatorSettings settings) {
         super(settings);
     }
@@ -28,12 +24,6 @@ public class EncodeAudio extends MediaTaskFunction {
     @Override
     protected String completedMetricName() {
         return "audioEncoded";
-    }
-
-    @Override
-    public void open(OpenContext ctx) throws Exception {
-        super.open(ctx);
-        storage = ObjectStorage.of(settings.outputRoot());
     }
 
     @Override
@@ -48,13 +38,13 @@ public class EncodeAudio extends MediaTaskFunction {
                             .encode(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
             Path dir = out.resolve("audio");
-            storage.put(
+            upload(
                     StorageLayout.videoFile(
                             task.getVideoId(), "audio/" + audio.segments().get(0).initUri()),
                     dir.resolve(audio.segments().get(0).initUri()));
             int i = 0;
             for (SegmentRef s : audio.segments()) {
-                storage.put(
+                upload(
                         StorageLayout.videoFile(task.getVideoId(), "audio/" + s.uri()),
                         dir.resolve(s.uri()));
                 infos.add(

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.function.SerializableSupplier;
-import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkSpec;
@@ -28,7 +27,6 @@ public class EncodeChunk extends MediaTaskFunction {
 
     private final SerializableSupplier<ChunkEncoder> encoderFactory;
     private transient ChunkEncoder encoder;
-    private transient ObjectStorage storage;
     private transient volatile double lastFps;
 
     public EncodeChunk(OperatorSettings settings) {
@@ -50,7 +48,6 @@ public class EncodeChunk extends MediaTaskFunction {
     public void open(OpenContext ctx) throws Exception {
         super.open(ctx);
         encoder = encoderFactory.get();
-        storage = ObjectStorage.of(settings.outputRoot());
         getRuntimeContext().getMetricGroup().gauge("encodeFps", () -> lastFps);
     }
 
@@ -83,18 +80,10 @@ public class EncodeChunk extends MediaTaskFunction {
         int frames = 0;
         for (EncodedSegment s : segments) {
             String dir = s.rendition() + "/";
-            try {
-                storage.put(
-                        StorageLayout.videoFile(task.getVideoId(), dir + s.initName()),
-                        s.initFile());
-                storage.put(
-                        StorageLayout.videoFile(
-                                task.getVideoId(), dir + s.segmentFile().getFileName()),
-                        s.segmentFile());
-            } catch (RuntimeException e) {
-                throw new MediaException(
-                        ReasonCode.STORAGE_ERROR, "Cannot write segment: " + e.getMessage(), e);
-            }
+            upload(StorageLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
+            upload(
+                    StorageLayout.videoFile(task.getVideoId(), dir + s.segmentFile().getFileName()),
+                    s.segmentFile());
             infos.add(
                     new SegmentInfo(
                             s.rendition(),

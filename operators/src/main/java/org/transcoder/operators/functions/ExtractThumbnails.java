@@ -2,8 +2,6 @@ package org.transcoder.operators.functions;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.thumbs.ThumbnailExtractor;
@@ -18,8 +16,6 @@ import org.transcoder.operators.model.TaskResult;
 /** Makes a video's poster and storyboard (sprite + WebVTT) and writes them. */
 public class ExtractThumbnails extends MediaTaskFunction {
 
-    private transient ObjectStorage storage;
-
     public ExtractThumbnails(OperatorSettings settings) {
         super(settings);
     }
@@ -27,12 +23,6 @@ public class ExtractThumbnails extends MediaTaskFunction {
     @Override
     protected String completedMetricName() {
         return "thumbnailsExtracted";
-    }
-
-    @Override
-    public void open(OpenContext ctx) throws Exception {
-        super.open(ctx);
-        storage = ObjectStorage.of(settings.outputRoot());
     }
 
     @Override
@@ -45,7 +35,7 @@ public class ExtractThumbnails extends MediaTaskFunction {
             Thumbnails t =
                     ThumbnailExtractor.extract(source.path(), info, spec, scratch.resolve("out"));
             for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
-                storage.put(
+                upload(
                         StorageLayout.videoFile(task.getVideoId(), "thumbnails/" + p.getFileName()),
                         p);
             }

@@ -15,6 +15,7 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.operators.OperatorSettings;
@@ -36,6 +37,10 @@ public abstract class MediaTaskFunction extends RichAsyncFunction<MediaTask, Tas
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     protected final OperatorSettings settings;
+
+    /** Where tasks read staged inputs and write their outputs. */
+    protected transient ObjectStorage storage;
+
     private transient ThreadPoolExecutor executor;
     private transient Counter completed;
     private transient Counter failed;
@@ -54,6 +59,7 @@ public abstract class MediaTaskFunction extends RichAsyncFunction<MediaTask, Tas
 
     @Override
     public void open(OpenContext ctx) throws Exception {
+        storage = ObjectStorage.of(settings.outputRoot());
         int threads = settings.encodeConcurrency();
         executor =
                 new ThreadPoolExecutor(
@@ -99,6 +105,16 @@ public abstract class MediaTaskFunction extends RichAsyncFunction<MediaTask, Tas
                                 ReasonCode.ENCODE_TIMEOUT.name(),
                                 "Task did not finish within the async operator's timeout",
                                 0)));
+    }
+
+    /** Writes one output object; a storage failure is transient (retried, then STORAGE_ERROR). */
+    protected void upload(String key, Path file) throws MediaException {
+        try {
+            storage.put(key, file);
+        } catch (RuntimeException e) {
+            throw new MediaException(
+                    ReasonCode.STORAGE_ERROR, "Cannot write " + key + ": " + e.getMessage(), e);
+        }
     }
 
     private TaskResult runWithRetries(MediaTask task) {
