@@ -194,11 +194,15 @@ class TranscodeJobITCase {
         for (String clip : GOOD) {
             pipeline.awaitTerminal(id(clip), WAIT);
             // one chunk encode per segment of any one rung
-            String top = bucket.list("videos/" + id(clip) + "/").stream()
-                    .filter(k -> k.endsWith("/index.m3u8") && !k.contains("/audio/"))
-                    .findFirst().orElseThrow();
-            segments += bucket.list(top.substring(0, top.lastIndexOf('/') + 1)).stream()
-                    .filter(k -> k.endsWith(".m4s")).count();
+            String top =
+                    bucket.list("videos/" + id(clip) + "/").stream()
+                            .filter(k -> k.endsWith("/index.m3u8") && !k.contains("/audio/"))
+                            .findFirst()
+                            .orElseThrow();
+            segments +=
+                    bucket.list(top.substring(0, top.lastIndexOf('/') + 1)).stream()
+                            .filter(k -> k.endsWith(".m4s"))
+                            .count();
         }
         assertThat(counterSum("duplicatesIgnored")).isEqualTo(1);
         assertThat(counterSum("chunksEncoded")).isEqualTo(segments);

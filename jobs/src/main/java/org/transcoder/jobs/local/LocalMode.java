@@ -100,7 +100,7 @@ public final class LocalMode implements Callable<Integer> {
             }
             for (String id : ids) {
                 VideoRecord r = pipeline.awaitTerminal(id, Duration.ofSeconds(timeoutSeconds));
-                print(r);
+                print(r, work);
                 if (r.getStatus().name().equals("FAILED")) {
                     failed++;
                 }
@@ -117,7 +117,7 @@ public final class LocalMode implements Callable<Integer> {
         }
     }
 
-    private static void print(VideoRecord r) {
+    private static void print(VideoRecord r, Path work) {
         System.out.printf(Locale.ROOT, "%n%s: %s%n", r.getVideoId(), r.getStatus());
         if (r.getReasonCode() != null) {
             System.out.printf(
@@ -130,6 +130,12 @@ public final class LocalMode implements Callable<Integer> {
                     r.getManifestUri(),
                     r.getPosterUri(),
                     r.getDurationSeconds());
+            // The embedded S3 keeps its objects as files: play this with any HLS player.
+            Path onDisk =
+                    work.resolve("services/s3/transcoder/videos")
+                            .resolve(r.getVideoId())
+                            .resolve("master.m3u8");
+            System.out.printf(Locale.ROOT, "  on disk:  %s%n", onDisk);
             for (RenditionRecord rr : r.getRenditions()) {
                 System.out.printf(
                         Locale.ROOT,

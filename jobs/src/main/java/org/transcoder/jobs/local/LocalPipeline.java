@@ -145,7 +145,8 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** Starts with extra Flink settings (a test's metric reporter, for instance). */
-    public static LocalPipeline start(Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
+    public static LocalPipeline start(
+            Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
             throws Exception {
         // Flink's S3 plugin bundles AWS SDK v1, which otherwise prints a deprecation banner.
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
