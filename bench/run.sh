@@ -6,6 +6,13 @@
 # BENCH_SKIP_BUILD=1 reuses the last build; BENCH_MVN_FLAGS (default -o) goes to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p bench/work
+# One harness at a time: two would measure each other.
+exec 9>bench/work/.lock
+if ! flock -n 9; then
+  echo "Another bench/run.sh is running (bench/work/.lock); wait for it." >&2
+  exit 75
+fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   # shellcheck disable=SC2086
   mvn -B -q ${BENCH_MVN_FLAGS--o} -pl bench -am install -DskipTests -Dspotless.apply.skip=true
@@ -18,7 +25,7 @@ mkdir -p "$LIB"
 cp -r bench/target/classes "$LIB/bench-classes"
 CP="$PWD/$LIB/bench-classes"
 i=0
-IFS=: read -r -a entries < bench/target/bench.classpath || true  # no newline at the end
+IFS=: read -r -a entries < bench/target/bench.classpath || true # no newline at the end
 for e in "${entries[@]}"; do
   i=$((i + 1))
   if [[ -d "$e" ]]; then
@@ -29,6 +36,7 @@ for e in "${entries[@]}"; do
     CP="$CP:$PWD/$LIB/$i-$(basename "$e")"
   fi
 done
+# Local mode loads S3 support as a Flink plugin (never from the classpath).
 if [[ -d bench/target/plugins ]]; then
   cp -r bench/target/plugins "$LIB/plugins"
   export FLINK_PLUGINS_DIR="$PWD/$LIB/plugins"

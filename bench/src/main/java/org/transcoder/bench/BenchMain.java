@@ -70,6 +70,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--batch-count", description = "short clips in the batch (default 20, quick 6)")
     Integer batchCount;
 
+    @Option(
+            names = "--render-only",
+            description =
+                    "measure nothing: render RESULTS.md again from the report dir's results.json"
+                            + " and FINDINGS.md")
+    boolean renderOnly;
+
     @Option(names = "--no-quality", description = "skip PSNR/SSIM")
     boolean noQuality;
 
@@ -133,6 +140,13 @@ public final class BenchMain implements Callable<Integer> {
         int batchN = batchCount != null ? batchCount : quick ? 6 : 20;
         Path reports =
                 reportDir != null ? reportDir : quick ? work.resolve("quick") : Path.of("bench");
+        if (renderOnly) {
+            Results saved =
+                    BenchChild.JSON.readValue(
+                            reports.resolve("results.json").toFile(), Results.class);
+            writeMarkdown(reports, saved, false);
+            return 0;
+        }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());
         Path runRoot = work.resolve("runs").resolve(stamp).toAbsolutePath();
         Files.createDirectories(runRoot);
@@ -251,7 +265,14 @@ public final class BenchMain implements Callable<Integer> {
                         notes);
         Files.createDirectories(reports);
         BenchChild.JSON.writeValue(reports.resolve("results.json").toFile(), results);
-        Path findings = Path.of("bench", "FINDINGS.md");
+        writeMarkdown(reports, results, quick);
+        return 0;
+    }
+
+    /** RESULTS.md from the results, with the hand-written findings (FINDINGS.md beside it). */
+    private static void writeMarkdown(Path reports, Results results, boolean quick)
+            throws IOException {
+        Path findings = reports.resolve("FINDINGS.md");
         Files.writeString(
                 reports.resolve("RESULTS.md"),
                 Report.markdown(
@@ -259,17 +280,16 @@ public final class BenchMain implements Callable<Integer> {
                         Files.isRegularFile(findings) && !quick
                                 ? Files.readString(findings)
                                 : null));
-        log("wrote " + reports.resolve("RESULTS.md") + " and results.json");
-        return 0;
+        log("wrote " + reports.resolve("RESULTS.md"));
     }
 
     private List<String> available(List<String> wanted) {
         List<String> out = new ArrayList<>();
         for (String m : wanted) {
-            if (!MODE.matcher(m).matches() || (!m.equals("cli") && !m.contains("-"))) {
+            if (!MODE.matcher(m).matches() || (!m.startsWith("cli") && !m.contains("-"))) {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
-                        "Unknown mode '" + m + "' (cli, media-tN[xM], job-pN[xM])");
+                        "Unknown mode '" + m + "' (cli, media-tN[xM], job-pN[xM], each [@cK])");
             }
             if (m.startsWith("job-") && !JobRunner.available()) {
                 String note =
@@ -299,9 +319,12 @@ public final class BenchMain implements Callable<Integer> {
         ChildLauncher.Measured m;
         ChildResult child = null;
         int slots = 1;
-        if (mode.equals("cli")) {
+        if (mode.startsWith("cli")) {
             List<String> cmd =
-                    CliBaseline.command(FfmpegBinaries.get().ffmpeg(), clip, info, ladder, out);
+                    pin(
+                            mode,
+                            CliBaseline.command(
+                                    FfmpegBinaries.get().ffmpeg(), clip, info, ladder, out));
             Files.createDirectories(out);
             Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
             m =
@@ -311,7 +334,7 @@ public final class BenchMain implements Callable<Integer> {
                             dir.resolve("log.txt"),
                             sampleMs);
             m.requireSuccess(mode);
-            slots = 2;
+            slots = cpusOf(mode) > 0 ? cpusOf(mode) : 2;
         } else {
             slots = slotsOf(mode);
             BenchChild.Task task =
@@ -343,6 +366,8 @@ public final class BenchMain implements Callable<Integer> {
             bytes.put(r.name(), dirBytes(video.resolve(r.name())));
         }
         Timeline timeline = Timeline.of(m.sampler().members(), opStart, opEnd, slots);
+        // Every child process the sampler saw (kind, start, last seen, CPU), for a closer look.
+        BenchChild.JSON.writeValue(dir.resolve("processes.json").toFile(), m.sampler().members());
         int chunks =
                 child != null && child.items().get(0).chunks() > 0
                         ? child.items().get(0).chunks()
@@ -378,19 +403,20 @@ public final class BenchMain implements Callable<Integer> {
             MediaInfo info = MediaProbe.probe(c);
             Path out = dir.resolve("out").resolve(name);
             List<String> cmd =
-                    mode.equals("cli")
+                    mode.startsWith("cli")
                             ? CliBaseline.command(ff.ffmpeg(), c, info, ladder, out)
                             : null;
             tasks.add(
                     new BenchChild.Task(
                             name, c.toString(), out.toString(), info.videoDurationSeconds(), cmd));
         }
-        String childMode = mode.equals("cli") ? "cli-batch" : mode;
+        String childMode = mode.startsWith("cli") ? "cli-batch" : mode;
         quiet();
         Path warmup = mode.startsWith("job-") ? clips.get(0) : null;
         ChildLauncher.Measured m = launchJava(childMode, tasks, dir, warmup, true);
         ChildResult child =
                 BenchChild.JSON.readValue(dir.resolve("result.json").toFile(), ChildResult.class);
+        BenchChild.JSON.writeValue(dir.resolve("processes.json").toFile(), m.sampler().members());
         double wall = child.opWallMillis() / 1000.0;
         List<ChildResult.Item> measured =
                 child.items().stream().filter(i -> !i.name().startsWith("latency:")).toList();
@@ -437,11 +463,15 @@ public final class BenchMain implements Callable<Integer> {
         cmd.addAll(
                 List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
         String childMode =
-                mode.startsWith("media-") ? "media" : mode.startsWith("job-") ? "job" : mode;
+                mode.startsWith("media-")
+                        ? "media"
+                        : mode.startsWith("job-")
+                                ? "job"
+                                : mode.startsWith("cli") ? "cli-batch" : mode;
         cmd.addAll(List.of("--mode", childMode, "--tasks", tasksFile.toString()));
         cmd.addAll(List.of("--result", dir.resolve("result.json").toString()));
         cmd.addAll(List.of("--work", dir.resolve("work").toString()));
-        if (!mode.equals("cli-batch")) {
+        if (!childMode.equals("cli-batch")) {
             cmd.addAll(List.of("--threads", Integer.toString(slotsOf(mode))));
             cmd.addAll(List.of("--x264-threads", Integer.toString(x264ThreadsOf(mode))));
         }
@@ -452,7 +482,7 @@ public final class BenchMain implements Callable<Integer> {
             cmd.add("--concurrent");
         }
         ChildLauncher.Measured m =
-                ChildLauncher.run(cmd, Map.of(), dir.resolve("log.txt"), sampleMs);
+                ChildLauncher.run(pin(mode, cmd), Map.of(), dir.resolve("log.txt"), sampleMs);
         m.requireSuccess(mode);
         return m;
     }
@@ -480,9 +510,30 @@ public final class BenchMain implements Callable<Integer> {
         return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 0;
     }
 
-    /** cli | media-tN[xM] | job-pN[xM]. */
+    /**
+     * cli | media-tN[xM] | job-pN[xM], each optionally @cK: the run's whole process tree pinned to
+     * the first K CPUs (taskset), a smaller machine for scaling runs.
+     */
     static final java.util.regex.Pattern MODE =
-            java.util.regex.Pattern.compile("(cli|media|job)(?:-[tp](\\d+)(?:x(\\d+))?)?");
+            java.util.regex.Pattern.compile(
+                    "(cli|media|job)(?:-[tp](\\d+)(?:x(\\d+))?)?(?:@c(\\d+))?");
+
+    /** CPUs a mode is pinned to, 0: the whole machine. */
+    static int cpusOf(String mode) {
+        java.util.regex.Matcher m = MODE.matcher(mode);
+        return m.matches() && m.group(4) != null ? Integer.parseInt(m.group(4)) : 0;
+    }
+
+    /** taskset prefix pinning a run to its CPUs (children inherit the affinity). */
+    static List<String> pin(String mode, List<String> cmd) {
+        int cpus = cpusOf(mode);
+        if (cpus <= 0) {
+            return cmd;
+        }
+        List<String> out = new ArrayList<>(List.of("taskset", "-c", "0-" + (cpus - 1)));
+        out.addAll(cmd);
+        return out;
+    }
 
     /** Where a run's renditions of the one video are (the job nests them under videos/{id}). */
     static Path videoDir(Path out) throws IOException {

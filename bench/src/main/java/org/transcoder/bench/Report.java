@@ -99,26 +99,33 @@ final class Report {
                 "*CPU (op)*: the same over the operation only. Peak RSS: sum of VmRSS over the tree, sampled every ");
         md.append(r.settings().get("sampleMillis")).append(" ms.\n\n");
         md.append(
-                "| run | reps | wall min / median (s) | wall × CLI | speed (× real time) | CPU tree min / median (s) | CPU tree × CLI | CPU op median (s) | CPU op × CLI | peak RSS median (MiB) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                "| run | reps | wall min / median (s) | wall × CLI | wall × CLI, paired | speed (× real time) | CPU tree min / median (s) | CPU tree × CLI | CPU op median (s) | CPU op × CLI | CPU op × CLI, paired | peak RSS median (MiB) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Results.ModeSummary s : r.summary()) {
             md.append(
                     f(
-                            "| %s | %d | %.1f / %.1f | %.2f | %.2f | %.1f / %.1f | %.2f | %.1f | %.2f | %.0f |\n",
+                            "| %s | %d | %.1f / %.1f | %.2f | %.2f | %.2f | %.1f / %.1f | %.2f | %.1f | %.2f | %.2f | %.0f |\n",
                             label(s.mode()),
                             s.reps(),
                             s.wallMin(),
                             s.wallMedian(),
                             s.wallRatio(),
+                            paired(r, s.mode(), Results.Run::wallSeconds),
                             s.speedMedian(),
                             s.cpuMin(),
                             s.cpuMedian(),
                             s.cpuRatio(),
                             s.opCpuMedian(),
                             s.opCpuRatio(),
+                            paired(r, s.mode(), Results.Run::opCpuSeconds),
                             s.peakRssMedianMiB()));
         }
-        md.append('\n');
+        md.append(
+                "\n*paired*: the median over repetitions of (this run / the CLI run of the same"
+                        + " repetition). Runs of one repetition follow each other within minutes,"
+                        + " so the paired ratio is less sensitive to the machine's drift over the"
+                        + " whole invocation (the same CLI command took from 189.6 to 204.4 CPU-s"
+                        + " in a full run) than the ratio of medians.\n\n");
     }
 
     private static void bytesAndQuality(StringBuilder md, Results r) {
@@ -231,20 +238,22 @@ final class Report {
             double w = s.get().wallRatio();
             md.append(
                     f(
-                            "| wall ≤ 1.0× CLI | %s | %.2f× (%.1f s vs %.1f s) | %s |\n",
+                            "| wall ≤ 1.0× CLI | %s | %.2f× (%.1f s vs %.1f s); paired %.2f× | %s |\n",
                             who,
                             w,
                             s.get().wallMedian(),
                             cli.get().wallMedian(),
+                            paired(r, subject, Results.Run::wallSeconds),
                             verdict(w <= 1.0)));
             double c = s.get().opCpuRatio();
             md.append(
                     f(
-                            "| CPU ≤ 1.10× CLI | %s | op %.2f× (%.1f s vs %.1f s); whole tree %.2f× | %s |\n",
+                            "| CPU ≤ 1.10× CLI | %s | op %.2f× (%.1f s vs %.1f s); paired %.2f×; whole tree %.2f× | %s |\n",
                             who,
                             c,
                             s.get().opCpuMedian(),
                             cli.get().opCpuMedian(),
+                            paired(r, subject, Results.Run::opCpuSeconds),
                             s.get().cpuRatio(),
                             verdict(c <= 1.10)));
             Map<String, Quality.Score> q = r.quality().get(subject);
@@ -289,8 +298,8 @@ final class Report {
                             verdict(b.latency2sMedian() <= 3.0)));
         }
         for (Results.ModeSummary s : r.summary()) {
-            if (!s.mode().equals("cli") && BenchMain.slotsOf(s.mode()) == 1) {
-                String two = s.mode().replaceFirst("-([tp])1", "-$12");
+            if (!s.mode().startsWith("cli") && BenchMain.slotsOf(s.mode()) == 1) {
+                String two = s.mode().replaceFirst("-([tp])1", "-$12").replaceFirst("@c1$", "");
                 scaling(md, r, s.mode(), two);
             }
         }
@@ -309,7 +318,11 @@ final class Report {
                             label(two)
                                     + " vs "
                                     + label(one)
-                                    + (one.startsWith("media") ? " (stand-in)" : ""),
+                                    + (one.startsWith("media") ? " (stand-in)" : "")
+                                    + (BenchMain.cpusOf(one) == 0
+                                            ? "; both on all CPUs, and one encode alone already"
+                                                    + " spreads over them"
+                                            : "; 1 slot on 1 CPU vs 2 slots on 2 CPUs"),
                             x,
                             a.get().wallMedian(),
                             b.get().wallMedian(),
@@ -413,6 +426,22 @@ final class Report {
         md.append('\n');
     }
 
+    /** Median over repetitions of this mode's value / the CLI's value in the same repetition. */
+    static double paired(
+            Results r, String mode, java.util.function.ToDoubleFunction<Results.Run> value) {
+        List<Double> ratios = new ArrayList<>();
+        for (Results.Run run : r.runs()) {
+            if (!run.mode().equals(mode)) {
+                continue;
+            }
+            r.runs().stream()
+                    .filter(c -> c.mode().equals("cli") && c.rep() == run.rep())
+                    .findFirst()
+                    .ifPresent(c -> ratios.add(value.applyAsDouble(run) / value.applyAsDouble(c)));
+        }
+        return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
+    }
+
     private static Optional<Results.ModeSummary> summary(Results r, String mode) {
         return r.summary().stream().filter(s -> s.mode().equals(mode)).findFirst();
     }
@@ -422,7 +451,13 @@ final class Report {
             case "cli" -> "ffmpeg CLI (baseline)";
             default -> {
                 int x = BenchMain.x264ThreadsOf(mode);
-                String suffix = x > 0 ? ", x264 " + x + " thread(s)/rung" : "";
+                int cpus = BenchMain.cpusOf(mode);
+                String suffix =
+                        (x > 0 ? ", x264 " + x + " thread(s)/rung" : "")
+                                + (cpus > 0 ? ", pinned to " + cpus + " CPU(s)" : "");
+                if (mode.startsWith("cli@")) {
+                    yield "ffmpeg CLI" + suffix;
+                }
                 if (mode.startsWith("media-t")) {
                     yield "media whole-file, " + BenchMain.slotsOf(mode) + " at once" + suffix;
                 }
