@@ -54,6 +54,18 @@ public final class BenchChild implements Callable<Integer> {
             description = "x264 threads per rendition encode (0: FFmpeg decides)")
     int x264Threads;
 
+    @Option(
+            names = "--chunk-seconds",
+            defaultValue = "0",
+            description = "target chunk length (0: the default of the media module / job)")
+    double chunkSeconds;
+
+    @Option(
+            names = "--idle-seconds",
+            defaultValue = "0",
+            description = "job: measure the warm, idle pipeline's CPU for this long first")
+    int idleSeconds;
+
     @Option(names = "--work", description = "scratch dir")
     Path work;
 
@@ -90,6 +102,8 @@ public final class BenchChild implements Callable<Integer> {
                                     work,
                                     threads,
                                     x264Threads,
+                                    chunkSeconds,
+                                    idleSeconds,
                                     warmup,
                                     concurrent);
                     default -> throw new IllegalArgumentException("Unknown mode " + mode);
@@ -138,6 +152,10 @@ public final class BenchChild implements Callable<Integer> {
                                         : Path.of(tasks.get(0).outDir()).resolveSibling("work"));
         info.put("threads", Integer.toString(threads));
         info.put("x264Threads", Integer.toString(x264Threads));
+        if (chunkSeconds > 0) {
+            options = options.withChunkSeconds(chunkSeconds);
+            info.put("chunkSeconds", Double.toString(chunkSeconds));
+        }
         Transcoder transcoder = new Transcoder(options);
         Clock clock = Clock.start(jvmStart);
         List<ChildResult.Item> items = new ArrayList<>();

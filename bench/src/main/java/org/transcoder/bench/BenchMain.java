@@ -77,6 +77,19 @@ public final class BenchMain implements Callable<Integer> {
                             + " and FINDINGS.md")
     boolean renderOnly;
 
+    @Option(
+            names = "--chunk-seconds",
+            description = "target chunk length for the media and job runs (default: theirs, 4 s)")
+    Double chunkSeconds;
+
+    @Option(
+            names = "--job-idle-seconds",
+            defaultValue = "0",
+            description =
+                    "job runs: before the measured video, measure the warm idle pipeline's CPU"
+                            + " for this long (reported in the run's info)")
+    int jobIdleSeconds;
+
     @Option(names = "--no-quality", description = "skip PSNR/SSIM")
     boolean noQuality;
 
@@ -248,6 +261,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("batchModes", bModes);
         settings.put("ladder", ladder);
         settings.put("sampleMillis", sampleMs);
+        settings.put("chunkSeconds", chunkSeconds == null ? "default (4)" : chunkSeconds);
         settings.put("childHeap", childHeap);
         settings.put("quietWaitSeconds", quietWait);
         settings.put("quietLevel", quietLevel);
@@ -390,7 +404,8 @@ public final class BenchMain implements Callable<Integer> {
                 ProcStat.seconds(m.foreignTicks()),
                 waited,
                 load,
-                video.toString());
+                video.toString(),
+                child == null ? Map.of() : child.info());
     }
 
     private Results.Batch runBatch(String mode, List<Path> clips, Ladder ladder, Path dir)
@@ -474,6 +489,12 @@ public final class BenchMain implements Callable<Integer> {
         if (!childMode.equals("cli-batch")) {
             cmd.addAll(List.of("--threads", Integer.toString(slotsOf(mode))));
             cmd.addAll(List.of("--x264-threads", Integer.toString(x264ThreadsOf(mode))));
+            if (chunkSeconds != null) {
+                cmd.addAll(List.of("--chunk-seconds", Double.toString(chunkSeconds)));
+            }
+            if (jobIdleSeconds > 0 && childMode.equals("job")) {
+                cmd.addAll(List.of("--idle-seconds", Integer.toString(jobIdleSeconds)));
+            }
         }
         if (warmup != null) {
             cmd.addAll(List.of("--warmup", warmup.toString()));

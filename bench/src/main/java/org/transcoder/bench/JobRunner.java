@@ -46,6 +46,8 @@ final class JobRunner {
             Path work,
             int parallelism,
             int x264Threads,
+            double chunkSeconds,
+            int idleSeconds,
             Path warmup,
             boolean concurrent)
             throws Exception {
@@ -54,8 +56,7 @@ final class JobRunner {
                         .withEncodeParallelism(parallelism)
                         .withWebUiPort(-1)
                         .withFileOutput(true)
-                        .withJobOptions(
-                                Map.of("encode.x264-threads", Integer.toString(x264Threads)));
+                        .withJobOptions(jobOptions(x264Threads, chunkSeconds));
         info.put("encodeParallelism", Integer.toString(parallelism));
         info.put("x264Threads", Integer.toString(x264Threads));
         info.put("checkpointInterval", settings.checkpointInterval().toString());
@@ -80,6 +81,19 @@ final class JobRunner {
                     }
                 }
             }
+            if (idleSeconds > 0) {
+                // What the idle, warm pipeline costs: checkpoints, Kafka, metrics, polling.
+                long ticks = ProcStat.self().treeTicks();
+                Thread.sleep(idleSeconds * 1000L);
+                info.put(
+                        "idleCpuSecondsPerSecond",
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%.3f",
+                                ProcStat.seconds(ProcStat.self().treeTicks() - ticks)
+                                        / idleSeconds));
+            }
+            Map<String, Long> threadsBefore = ThreadCpu.byGroup();
             BenchChild.Clock clock = BenchChild.Clock.start(jvmStart);
             if (!concurrent) {
                 for (BenchChild.Task t : tasks) {
@@ -129,6 +143,14 @@ final class JobRunner {
                                     byId.get(id)));
                 }
             }
+            Map<String, Long> threadsDuring = new HashMap<>();
+            ThreadCpu.byGroup()
+                    .forEach((k, v) -> threadsDuring.put(k, v - threadsBefore.getOrDefault(k, 0L)));
+            Map<String, Long> sortedDuring = new LinkedHashMap<>();
+            threadsDuring.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> sortedDuring.put(e.getKey(), e.getValue()));
+            info.put("jvmThreadCpuDuringOp", ThreadCpu.top(sortedDuring, 12));
             ChildResult result = clock.finish("job", items, info);
             long failed = items.stream().filter(i -> !"READY".equals(i.status())).count();
             if (failed > 0) {
@@ -136,6 +158,15 @@ final class JobRunner {
             }
             return result;
         }
+    }
+
+    private static Map<String, String> jobOptions(int x264Threads, double chunkSeconds) {
+        Map<String, String> o = new HashMap<>();
+        o.put("encode.x264-threads", Integer.toString(x264Threads));
+        if (chunkSeconds > 0) {
+            o.put("chunk.seconds", Double.toString(chunkSeconds));
+        }
+        return o;
     }
 
     private static VideoRecord submitAndAwait(LocalPipeline pipeline, String id, Path source) {

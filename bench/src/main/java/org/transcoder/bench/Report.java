@@ -27,6 +27,7 @@ final class Report {
         targets(md, r);
         timelines(md, r);
         allRuns(md, r);
+        runInfo(md, r);
         if (!r.notes().isEmpty()) {
             md.append("## Notes\n\n");
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
@@ -389,6 +390,21 @@ final class Report {
                                                     k.cpuSeconds())));
         }
         md.append('\n');
+    }
+
+    private static void runInfo(StringBuilder md, Results r) {
+        List<String> lines = new ArrayList<>();
+        for (Results.Run run : r.runs()) {
+            if (run.info() != null && !run.info().isEmpty() && run.mode().startsWith("job")) {
+                lines.add(f("- %s, rep %d: %s", label(run.mode()), run.rep(), run.info()));
+            }
+        }
+        if (!lines.isEmpty()) {
+            md.append("What the job runs reported about themselves (start-up and warm-up in ms; ");
+            md.append("CPU-seconds of the JVM's thread groups during the measured video):\n\n");
+            lines.forEach(l -> md.append(l).append('\n'));
+            md.append('\n');
+        }
     }
 
     private static void allRuns(StringBuilder md, Results r) {

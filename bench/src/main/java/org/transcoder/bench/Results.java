@@ -55,7 +55,8 @@ record Results(
             double foreignCpuSeconds,
             double quietWaitSeconds,
             double loadAverageAtStart,
-            String outputDir) {}
+            String outputDir,
+            Map<String, String> info) {}
 
     record ModeSummary(
             String mode,
