@@ -84,7 +84,9 @@ final class JobRunner {
             if (idleSeconds > 0) {
                 // What the idle, warm pipeline costs: checkpoints, Kafka, metrics, polling.
                 long ticks = ProcStat.self().treeTicks();
+                Map<String, Long> idleBefore = ThreadCpu.byGroup();
                 Thread.sleep(idleSeconds * 1000L);
+                info.put("jvmThreadCpuIdle", ThreadCpu.top(ThreadCpu.since(idleBefore), 12));
                 info.put(
                         "idleCpuSecondsPerSecond",
                         String.format(
@@ -143,14 +145,7 @@ final class JobRunner {
                                     byId.get(id)));
                 }
             }
-            Map<String, Long> threadsDuring = new HashMap<>();
-            ThreadCpu.byGroup()
-                    .forEach((k, v) -> threadsDuring.put(k, v - threadsBefore.getOrDefault(k, 0L)));
-            Map<String, Long> sortedDuring = new LinkedHashMap<>();
-            threadsDuring.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> sortedDuring.put(e.getKey(), e.getValue()));
-            info.put("jvmThreadCpuDuringOp", ThreadCpu.top(sortedDuring, 12));
+            info.put("jvmThreadCpuDuringOp", ThreadCpu.top(ThreadCpu.since(threadsBefore), 12));
             ChildResult result = clock.finish("job", items, info);
             long failed = items.stream().filter(i -> !"READY".equals(i.status())).count();
             if (failed > 0) {

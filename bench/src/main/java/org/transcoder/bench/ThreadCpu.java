@@ -38,6 +38,17 @@ final class ThreadCpu {
         return sorted;
     }
 
+    /** CPU per group since an earlier {@link #byGroup()}, largest first. */
+    static Map<String, Long> since(Map<String, Long> before) {
+        Map<String, Long> diff = new HashMap<>();
+        byGroup().forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        diff.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     static String group(String threadName) {
         return threadName.replaceAll("[0-9]+", "#").replaceAll("#(-#)+", "#");
     }
