@@ -525,10 +525,15 @@ public final class BenchMain implements Callable<Integer> {
         return m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : 2;
     }
 
-    /** x264 threads per rendition encode of a mode (suffix xM); 0: FFmpeg decides. */
+    /**
+     * x264 threads per rendition encode of a mode (suffix xM; x0: FFmpeg decides); without a
+     * suffix, the product's default.
+     */
     static int x264ThreadsOf(String mode) {
         java.util.regex.Matcher m = MODE.matcher(mode);
-        return m.matches() && m.group(3) != null ? Integer.parseInt(m.group(3)) : 0;
+        return m.matches() && m.group(3) != null
+                ? Integer.parseInt(m.group(3))
+                : org.transcoder.media.encode.EncodeSpec.DEFAULT_THREADS_PER_ENCODE;
     }
 
     /**

@@ -65,7 +65,10 @@ class TranscodeJobITCase {
                 LocalPipeline.start(
                         new LocalPipeline.Settings(
                                 work, 2, -1, false, List.of(), Duration.ofSeconds(1), Map.of()),
-                        metrics::addToConfiguration);
+                        conf -> {
+                            metrics.addToConfiguration(conf);
+                            conf.setString("parallelism.default", "2"); // every operator twice
+                        });
         bucket = pipeline.storage();
         for (String clip : concat(GOOD, BROKEN.keySet().stream().toList())) {
             bucket.put("uploads/" + clip, Fixtures.clip(clip));

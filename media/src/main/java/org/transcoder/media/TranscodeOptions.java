@@ -2,6 +2,7 @@ package org.transcoder.media;
 
 import java.nio.file.Path;
 import org.transcoder.media.chunk.ChunkingPolicy;
+import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.validate.ValidationPolicy;
@@ -21,7 +22,7 @@ public record TranscodeOptions(
                 ChunkingPolicy.defaults(),
                 ValidationPolicy.defaults(),
                 Runtime.getRuntime().availableProcessors(),
-                0,
+                EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
                 Path.of(System.getProperty("java.io.tmpdir"), "transcoder-work"));
     }
 

