@@ -16,6 +16,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NativeProcess {
 
+    /**
+     * Children still running: a JVM that shuts down takes them with it instead of orphaning them.
+     */
+    private static final java.util.Set<Process> LIVE =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () ->
+                                        LIVE.forEach(
+                                                p -> {
+                                                    p.descendants()
+                                                            .forEach(
+                                                                    ProcessHandle::destroyForcibly);
+                                                    p.destroyForcibly();
+                                                }),
+                                "native-process-reaper"));
+    }
+
     private NativeProcess() {}
 
     public static ProcessResult run(List<String> command, Map<String, String> env, Duration timeout)
@@ -25,6 +46,16 @@ public final class NativeProcess {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
         Process p = pb.start();
+        LIVE.add(p);
+        try {
+            return await(p, command, timeout, start);
+        } finally {
+            LIVE.remove(p);
+        }
+    }
+
+    private static ProcessResult await(
+            Process p, List<String> command, Duration timeout, long start) throws IOException {
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         try {

@@ -1,0 +1,71 @@
+package org.transcoder.media.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A TaskManager that shuts down must not leave its encoders running, burning the cores its
+ * replacement needs: children still running when the JVM exits are killed with it.
+ */
+class NativeProcessReaperTest {
+
+    /** Runs in a child JVM: starts a long native child, reports its pid, then exits. */
+    public static final class ExitWhileChildRuns {
+        public static void main(String[] args) throws Exception {
+            Thread t =
+                    new Thread(
+                            () -> {
+                                try {
+                                    NativeProcess.run(
+                                            List.of(
+                                                    "sh",
+                                                    "-c",
+                                                    "echo $$ > " + args[0] + "; exec sleep 60"),
+                                            Map.of(),
+                                            Duration.ofMinutes(2));
+                                } catch (Exception ignored) {
+                                    // the JVM is going away
+                                }
+                            });
+            t.setDaemon(true);
+            t.start();
+            Path pidFile = Path.of(args[0]);
+            while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+                Thread.sleep(20);
+            }
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void childrenDieWithTheJvm(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("child.pid");
+        Process jvm =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ExitWhileChildRuns.class.getName(),
+                                pidFile.toString())
+                        .inheritIO()
+                        .start();
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("native child %d outlived its JVM", pid)
+                .isFalse();
+    }
+}
