@@ -148,7 +148,7 @@ public final class Transcoder {
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
             pool.shutdownNow();
-            deleteRecursively(staging);
+            LocalFiles.deleteQuietly(staging);
         }
     }
 
@@ -180,14 +180,6 @@ public final class Transcoder {
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

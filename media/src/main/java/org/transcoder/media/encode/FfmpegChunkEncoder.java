@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
@@ -124,7 +125,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Chunk encode I/O: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(work);
+            LocalFiles.deleteQuietly(work);
         }
     }
 
@@ -179,14 +180,6 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             return HexFormat.of().formatHex(d, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: staging is swept anyway
         }
     }
 }

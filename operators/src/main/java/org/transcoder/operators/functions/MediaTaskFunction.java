@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.operators.OperatorSettings;
@@ -153,7 +154,7 @@ public abstract class MediaTaskFunction extends RichAsyncFunction<MediaTask, Tas
                 return TaskResult.failure(
                         task, ReasonCode.INTERNAL_ERROR.name(), String.valueOf(e), attempt);
             } finally {
-                PrepareVideo.deleteQuietly(scratch);
+                LocalFiles.deleteQuietly(scratch);
             }
         }
     }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
@@ -114,7 +115,7 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
             failed.setLabels(event.getLabels());
             ctx.output(Outputs.STATUS, failed);
         } finally {
-            deleteQuietly(scratch);
+            LocalFiles.deleteQuietly(scratch);
         }
     }
 
@@ -234,16 +235,5 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
         t.setEncodeSpecJson(specJson);
         t.setGeneration(generation);
         return t;
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // scratch space; swept with the TaskManager
-        }
     }
 }
