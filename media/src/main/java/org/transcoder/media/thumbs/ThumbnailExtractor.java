@@ -19,14 +19,15 @@ import org.transcoder.media.probe.VideoStreamInfo;
 
 /**
  * Makes the poster (one frame early in the video) and a storyboard sprite of evenly spaced tiles
- * with its WebVTT index. The storyboard decodes keyframes only: seek previews need no more, and
- * decoding every frame would cost as much as a rendition.
+ * with its WebVTT index, both from one ffmpeg process that decodes keyframes only where it can:
+ * seek previews need no more, and decoding every frame would cost as much as a rendition.
  */
 public final class ThumbnailExtractor {
 
     static final int TILE_LONG_SIDE = 160;
     static final int COLUMNS = 10;
     static final int MAX_TILES = 100;
+    static final double MAX_KEYFRAME_INTERVAL = 10.0;
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private ThumbnailExtractor() {}
@@ -44,29 +45,6 @@ public final class ThumbnailExtractor {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Thumbnail dir: " + e.getMessage(), e);
         }
-        Path poster = dir.resolve(Thumbnails.POSTER);
-        double at = Math.min(2.0, duration / 3);
-        List<String> posterFilters = new ArrayList<>(normalize);
-        posterFilters.add("scale='min(1280,iw)':-2,format=yuvj420p");
-        run(
-                List.of(
-                        "-ss",
-                        fmt(Math.max(0, at)),
-                        "-i",
-                        source.toString(),
-                        "-map",
-                        "0:" + video.index(),
-                        "-vf",
-                        String.join(",", posterFilters),
-                        "-frames:v",
-                        "1",
-                        "-q:v",
-                        "3",
-                        "-update",
-                        "1",
-                        "-y",
-                        poster.toString()));
-
         int w;
         int h;
         if (video.displayWidth() >= video.displayHeight()) {
@@ -76,42 +54,55 @@ public final class ThumbnailExtractor {
             h = TILE_LONG_SIDE;
             w = even(TILE_LONG_SIDE * video.displayWidth() / (double) video.displayHeight());
         }
-        double interval = Math.max(1.0, Math.ceil(duration / MAX_TILES));
+        double gop = info.maxGopSeconds();
+        double interval = tileInterval(duration, gop);
+        boolean keyframesOnly = gop <= interval;
         int tiles = Math.max(1, (int) Math.ceil(duration / interval));
         int rows = (tiles + COLUMNS - 1) / COLUMNS;
         int cols = Math.min(COLUMNS, tiles);
+        double posterAt = Math.min(2.0, duration / 3);
+
+        // One decode feeds both pictures. Cloning the last frame past the end guarantees the poster
+        // a frame at posterAt, fps a frame beyond its last tick and the tile filter every tile it
+        // waits for, even for one-keyframe or one-second videos; the clones are few (a second or
+        // one interval at the frame rate, then tiles), not the whole storyboard at the frame rate.
+        String graph =
+                "[0:"
+                        + video.index()
+                        + "]"
+                        + String.join(",", normalize)
+                        + (normalize.isEmpty() ? "" : ",")
+                        + "split=2[p][s];"
+                        + String.format(
+                                Locale.ROOT,
+                                "[p]tpad=stop_mode=clone:stop_duration=%s,select='gte(t,%s)',"
+                                        + "scale='min(1280,iw)':-2,format=yuvj420p[poster];",
+                                fmt(posterAt + 1),
+                                fmt(posterAt))
+                        + String.format(
+                                Locale.ROOT,
+                                "[s]tpad=stop_mode=clone:stop_duration=%s,fps=1/%s,tpad=stop_mode=clone:stop=%d,"
+                                        + "scale=%d:%d,setsar=1,"
+                                        + "tile=%dx%d,format=yuvj420p[sprite]",
+                                fmt(interval),
+                                fmt(interval),
+                                tiles + 1,
+                                w,
+                                h,
+                                cols,
+                                rows);
+        Path poster = dir.resolve(Thumbnails.POSTER);
         Path sprite = dir.resolve(Thumbnails.STORYBOARD);
-        List<String> spriteFilters = new ArrayList<>(normalize);
-        // Keyframes only arrive every GOP; cloning the last one past the end guarantees the tile
-        // filter gets every tile it waits for, even for one-keyframe or one-second videos.
-        spriteFilters.add("tpad=stop_mode=clone:stop_duration=" + fmt(interval * (tiles + 1)));
-        spriteFilters.add(String.format(Locale.ROOT, "fps=1/%s", fmt(interval)));
-        spriteFilters.add("scale=" + w + ":" + h + ",setsar=1");
-        spriteFilters.add("tile=" + cols + "x" + rows);
-        spriteFilters.add("format=yuvj420p");
-        // Keyframes alone show every interval when the GOP is no longer than the interval, at a
-        // fraction of a full decode; long-GOP sources (screen captures) need every frame.
-        List<String> spriteArgs = new ArrayList<>();
-        if (info.maxGopSeconds() <= interval) {
-            spriteArgs.addAll(List.of("-skip_frame", "nokey"));
+        List<String> args = new ArrayList<>();
+        if (keyframesOnly) {
+            // A fraction of a full decode: with keyframes at least every interval, they alone
+            // show every tile (and a poster near posterAt).
+            args.addAll(List.of("-skip_frame", "nokey"));
         }
-        spriteArgs.addAll(
-                List.of(
-                        "-i",
-                        source.toString(),
-                        "-map",
-                        "0:" + video.index(),
-                        "-vf",
-                        String.join(",", spriteFilters),
-                        "-frames:v",
-                        "1",
-                        "-q:v",
-                        "4",
-                        "-update",
-                        "1",
-                        "-y",
-                        sprite.toString()));
-        run(spriteArgs);
+        args.addAll(List.of("-i", source.toString(), "-filter_complex", graph));
+        args.addAll(image("[poster]", 3, poster));
+        args.addAll(image("[sprite]", 4, sprite));
+        run(args);
 
         for (Path p : List.of(poster, sprite)) {
             if (!Files.isRegularFile(p)) {
@@ -143,6 +134,34 @@ public final class ThumbnailExtractor {
                     ReasonCode.INTERNAL_ERROR, "Storyboard VTT: " + e.getMessage(), e);
         }
         return new Thumbnails(poster, sprite, vttFile);
+    }
+
+    /**
+     * Seconds between storyboard tiles: at most {@link #MAX_TILES} tiles, at least one second
+     * apart, and no closer than the source's keyframes where those come at most every {@link
+     * #MAX_KEYFRAME_INTERVAL} seconds, so that decoding keyframes alone serves every tile. Only
+     * long-GOP sources (screen captures) pay for a full decode.
+     */
+    static double tileInterval(double duration, double maxGop) {
+        double interval = Math.max(1.0, Math.ceil(duration / MAX_TILES));
+        if (maxGop > interval && maxGop <= MAX_KEYFRAME_INTERVAL) {
+            interval = Math.ceil(maxGop * 10 - 1e-6) / 10; // tenths: 2.002 s GOPs stay ~2 s
+        }
+        return interval;
+    }
+
+    private static List<String> image(String label, int quality, Path file) {
+        return List.of(
+                "-map",
+                label,
+                "-frames:v",
+                "1",
+                "-q:v",
+                Integer.toString(quality),
+                "-update",
+                "1",
+                "-y",
+                file.toString());
     }
 
     private static void run(List<String> args) throws MediaException {
