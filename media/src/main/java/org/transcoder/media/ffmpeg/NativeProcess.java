@@ -18,23 +18,26 @@ public final class NativeProcess {
 
     /**
      * Children still running: a JVM that shuts down takes them with it instead of orphaning them.
+     * Starting a child and registering it happen under the same lock as the reaper, so that no
+     * child starts unseen while the JVM goes down.
      */
-    private static final java.util.Set<Process> LIVE =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Process> LIVE = new java.util.HashSet<>();
+
+    private static boolean shuttingDown;
 
     static {
         Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () ->
-                                        LIVE.forEach(
-                                                p -> {
-                                                    p.descendants()
-                                                            .forEach(
-                                                                    ProcessHandle::destroyForcibly);
-                                                    p.destroyForcibly();
-                                                }),
-                                "native-process-reaper"));
+                .addShutdownHook(new Thread(NativeProcess::reapAll, "native-process-reaper"));
+    }
+
+    private static void reapAll() {
+        synchronized (LIVE) {
+            shuttingDown = true;
+            for (Process p : LIVE) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
     }
 
     private NativeProcess() {}
@@ -45,12 +48,20 @@ public final class NativeProcess {
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
-        Process p = pb.start();
-        LIVE.add(p);
+        Process p;
+        synchronized (LIVE) {
+            if (shuttingDown) {
+                throw new IOException("JVM shutting down: not starting " + command.get(0));
+            }
+            p = pb.start();
+            LIVE.add(p);
+        }
         try {
             return await(p, command, timeout, start);
         } finally {
-            LIVE.remove(p);
+            synchronized (LIVE) {
+                LIVE.remove(p);
+            }
         }
     }
 
