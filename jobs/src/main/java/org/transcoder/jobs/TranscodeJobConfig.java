@@ -111,9 +111,11 @@ public record TranscodeJobConfig(
     public static final ConfigOption<Double> CHUNK_SECONDS =
             key("chunk.seconds")
                     .doubleType()
-                    .defaultValue(4.0)
+                    .defaultValue(0.0)
                     .withDescription(
-                            "Target chunk (and segment) length; cuts go to the nearest source keyframe.");
+                            "Target chunk length (the unit of parallel encoding; cuts go to the nearest"
+                                    + " source keyframe). 0: automatic, about two chunks per encode slot"
+                                    + " between 4 and 16 s, each cut into ~4 s HLS segments.");
     public static final ConfigOption<Integer> ENCODE_PARALLELISM =
             key("encode.parallelism")
                     .intType()
@@ -179,7 +181,8 @@ public record TranscodeJobConfig(
                         c.get(MAX_ATTEMPTS),
                         c.get(TASK_TIMEOUT),
                         c.get(ENCODE_CONCURRENCY),
-                        c.get(ENCODE_THREADS));
+                        c.get(ENCODE_THREADS),
+                        Math.max(1, c.get(ENCODE_PARALLELISM)) * c.get(ENCODE_CONCURRENCY));
         int parallelism = c.get(ENCODE_PARALLELISM);
         Preconditions.checkArgument(
                 parallelism >= 1, "--%s must be >= 1", ENCODE_PARALLELISM.key());

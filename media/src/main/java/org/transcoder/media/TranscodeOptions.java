@@ -7,7 +7,12 @@ import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.validate.ValidationPolicy;
 
-/** Settings of a whole-file transcode. */
+/**
+ * Settings of a whole-file transcode.
+ *
+ * @param chunking how to cut the video into chunks and segments; null: chosen per video from its
+ *     length and the number of threads ({@link ChunkingPolicy#forSlots})
+ */
 public record TranscodeOptions(
         Ladder ladder,
         ChunkingPolicy chunking,
@@ -19,7 +24,7 @@ public record TranscodeOptions(
     public static TranscodeOptions defaults() {
         return new TranscodeOptions(
                 LadderProfiles.defaultLadder(),
-                ChunkingPolicy.defaults(),
+                null,
                 ValidationPolicy.defaults(),
                 Runtime.getRuntime().availableProcessors(),
                 EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
@@ -51,6 +56,11 @@ public record TranscodeOptions(
                 threads,
                 threadsPerEncode,
                 workDir);
+    }
+
+    /** The chunking of a video of this length. */
+    public ChunkingPolicy chunkingFor(double durationSeconds) {
+        return chunking != null ? chunking : ChunkingPolicy.forSlots(durationSeconds, threads);
     }
 
     public TranscodeOptions withValidation(ValidationPolicy v) {

@@ -47,7 +47,8 @@ public final class Transcoder {
         long started = System.nanoTime();
         MediaInfo info = MediaProbe.probe(source);
         VideoStreamInfo video = new MediaValidator(options.validation()).validate(source, info);
-        List<ChunkSpec> chunks = ChunkPlanner.plan(info, options.chunking());
+        List<ChunkSpec> chunks =
+                ChunkPlanner.plan(info, options.chunkingFor(info.videoDurationSeconds()));
         EncodeSpec spec =
                 EncodeSpec.forSource(video, options.ladder())
                         .withThreadsPerEncode(options.threadsPerEncode());

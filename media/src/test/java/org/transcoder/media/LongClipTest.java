@@ -1,6 +1,7 @@
 package org.transcoder.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +23,24 @@ class LongClipTest {
         Path source = GeneratedMedia.clip60s1080p30Gop2s();
         assertThat(Ffprobe.videoPacketCount(source)).as("generated source frames").isEqualTo(1800);
 
-        TranscodeResult result = transcode(source, tmp);
+        TranscodeResult result = transcode(source, tmp, TranscodeOptions.defaults());
 
-        assertThat(result.chunkCount()).as("chunks of a 60 s source").isBetween(10, 15);
+        // Two threads: ~15 s chunks (two per thread), each cut into ~4 s segments at keyframes.
+        assertThat(result.chunkCount()).as("chunks of a 60 s source").isBetween(3, 5);
         LadderAssertions.assertPlayableLadder(tmp.resolve("out"), source);
         try (HlsLadder ladder = HlsLadder.read(tmp.resolve("out"))) {
             assertThat(ladder.rungs()).extracting(HlsLadder.Rung::decodedFrames).containsOnly(1800);
             assertThat(ladder.top().stream().height()).isEqualTo(1080);
+            for (HlsLadder.Rung rung : ladder.rungs()) {
+                assertThat(rung.rendition().segments()).as(rung.name()).hasSizeBetween(14, 18);
+                double first = rung.segmentStarts().get(0);
+                assertThat(rung.segmentStarts())
+                        .as(rung.name() + ": segments start on the 2 s keyframe grid")
+                        .allSatisfy(
+                                t ->
+                                        assertThat(Math.IEEEremainder(t - first, 2.0))
+                                                .isCloseTo(0.0, within(0.05)));
+            }
         }
     }
 
@@ -40,7 +52,8 @@ class LongClipTest {
                 .as("generated source keyframes")
                 .isEqualTo(1);
 
-        TranscodeResult result = transcode(source, tmp);
+        TranscodeResult result =
+                transcode(source, tmp, TranscodeOptions.defaults().withChunkSeconds(4));
 
         assertThat(result.chunkCount())
                 .as("chunks of a single-GOP 60 s source")
@@ -53,11 +66,11 @@ class LongClipTest {
         }
     }
 
-    private static TranscodeResult transcode(Path source, Path tmp) throws Exception {
+    private static TranscodeResult transcode(Path source, Path tmp, TranscodeOptions options)
+            throws Exception {
         Transcoder transcoder =
                 new Transcoder(
-                        TranscodeOptions.defaults()
-                                .withThreads(2)
+                        options.withThreads(2)
                                 .withWorkDir(Files.createDirectories(tmp.resolve("work"))));
         long start = System.nanoTime();
         TranscodeResult result = transcoder.transcode(source, tmp.resolve("out"));

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.util.Preconditions;
+import org.transcoder.media.chunk.ChunkingPolicy;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.validate.ValidationPolicy;
 
@@ -20,6 +21,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  * @param taskTimeout a native step running longer is killed and counts as a transient failure
  * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
  * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
+ * @param chunkSeconds chunk length target; 0: chosen per video from its length and encodeSlots
+ * @param encodeSlots encodes the job runs at once (encode parallelism x concurrency)
  */
 public record OperatorSettings(
         String outputRoot,
@@ -33,7 +36,8 @@ public record OperatorSettings(
         int maxAttempts,
         Duration taskTimeout,
         int encodeConcurrency,
-        int threadsPerEncode)
+        int threadsPerEncode,
+        int encodeSlots)
         implements Serializable {
 
     public OperatorSettings {
@@ -47,7 +51,11 @@ public record OperatorSettings(
                 "encodeConcurrency must be >= 1, got %s",
                 encodeConcurrency);
         Preconditions.checkArgument(
-                chunkSeconds >= 1, "chunkSeconds must be >= 1, got %s", chunkSeconds);
+                chunkSeconds == 0 || chunkSeconds >= 1,
+                "chunkSeconds must be 0 (automatic) or >= 1, got %s",
+                chunkSeconds);
+        Preconditions.checkArgument(
+                encodeSlots >= 1, "encodeSlots must be >= 1, got %s", encodeSlots);
         sourceRoots = List.copyOf(sourceRoots);
     }
 
@@ -58,13 +66,14 @@ public record OperatorSettings(
                 "",
                 System.getProperty("java.io.tmpdir") + "/transcoder-tm",
                 "default",
-                4.0,
+                0,
                 ValidationPolicy.defaults(),
                 Duration.ofHours(2),
                 3,
                 Duration.ofMinutes(10),
                 1,
-                EncodeSpec.DEFAULT_THREADS_PER_ENCODE);
+                EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
+                1);
     }
 
     public OperatorSettings withEncoding(int concurrency, int threads) {
@@ -80,7 +89,15 @@ public record OperatorSettings(
                 maxAttempts,
                 taskTimeout,
                 concurrency,
-                threads);
+                threads,
+                encodeSlots);
+    }
+
+    /** How a video of this length is cut into chunks and segments. */
+    public ChunkingPolicy chunkingFor(double durationSeconds) {
+        return chunkSeconds > 0
+                ? ChunkingPolicy.ofTarget(chunkSeconds)
+                : ChunkingPolicy.forSlots(durationSeconds, encodeSlots);
     }
 
     /** Where a viewer fetches an object written under outputRoot. */

@@ -5,10 +5,11 @@ import java.util.List;
 import org.transcoder.media.probe.MediaInfo;
 
 /**
- * Cuts the source timeline into chunks at source keyframes near the target length. Where the source
- * has no keyframe in range (screen recordings, single-keyframe files) the cut falls on the frame
- * nearest the target and the chunk decodes from the preceding keyframe, trimmed exactly. Boundaries
- * are always real frame times, so every frame lands in exactly one chunk.
+ * Cuts the source timeline into chunks at source keyframes near the target length, and numbers the
+ * HLS segments each chunk will be cut into. Where the source has no keyframe in range (screen
+ * recordings, single-keyframe files) the cut falls on the frame nearest the target and the chunk
+ * decodes from the preceding keyframe, trimmed exactly. Boundaries are always real frame times, so
+ * every frame lands in exactly one chunk.
  */
 public final class ChunkPlanner {
 
@@ -43,12 +44,17 @@ public final class ChunkPlanner {
         }
         cuts.add(end);
         List<ChunkSpec> chunks = new ArrayList<>();
+        int segment = 0;
         for (int i = 0; i + 1 < cuts.size(); i++) {
             double a = cuts.get(i);
             double b = cuts.get(i + 1);
             double seek = keyframeAtOrBefore(keys, a);
             boolean aligned = Math.abs(seek - a) < EPSILON;
-            chunks.add(new ChunkSpec(i, a, b, seek, aligned, countFrames(frames, a, b)));
+            int segments = policy.segmentCount(b - a);
+            chunks.add(
+                    new ChunkSpec(
+                            i, a, b, seek, aligned, countFrames(frames, a, b), segment, segments));
+            segment += segments;
         }
         return List.copyOf(chunks);
     }

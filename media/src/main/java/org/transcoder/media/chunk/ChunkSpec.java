@@ -9,6 +9,8 @@ import java.io.Serializable;
  * @param seekPts keyframe at or before startPts where decoding must begin
  * @param keyframeAligned true when startPts is itself a keyframe (a plain stream-copy cut)
  * @param frameCount source frames inside the chunk
+ * @param firstSegment index of the chunk's first HLS segment in the whole video
+ * @param segmentCount HLS segments the chunk is cut into
  */
 public record ChunkSpec(
         int index,
@@ -16,8 +18,27 @@ public record ChunkSpec(
         double endPts,
         double seekPts,
         boolean keyframeAligned,
-        int frameCount)
+        int frameCount,
+        int firstSegment,
+        int segmentCount)
         implements Serializable {
+
+    public ChunkSpec {
+        if (segmentCount < 1) {
+            throw new IllegalArgumentException("A chunk has at least one segment");
+        }
+    }
+
+    /** A chunk that is one segment (numbered like the chunk). */
+    public ChunkSpec(
+            int index,
+            double startPts,
+            double endPts,
+            double seekPts,
+            boolean keyframeAligned,
+            int frameCount) {
+        this(index, startPts, endPts, seekPts, keyframeAligned, frameCount, index, 1);
+    }
 
     public double durationSeconds() {
         return endPts - startPts;

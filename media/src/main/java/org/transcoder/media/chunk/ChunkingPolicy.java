@@ -3,14 +3,24 @@ package org.transcoder.media.chunk;
 import java.io.Serializable;
 
 /**
- * How a video is cut into independently encoded chunks (one HLS segment each).
+ * How a video is cut into independently encoded chunks, and each chunk into HLS segments. A chunk
+ * is the unit of parallel work (one ffmpeg process, ~0.35 CPU-s of fixed cost each); a segment is
+ * the unit of delivery (what a player fetches). Long videos on few slots get long chunks of several
+ * segments; short videos and many slots get one-segment chunks.
  *
  * @param targetSeconds preferred chunk length; cuts go to the source keyframe nearest to it
  * @param minSeconds a keyframe earlier than this after the last cut is not used
  * @param maxSeconds no chunk is longer: without a keyframe in range the cut is a time range
+ * @param segmentSeconds preferred HLS segment length inside a chunk
  */
-public record ChunkingPolicy(double targetSeconds, double minSeconds, double maxSeconds)
+public record ChunkingPolicy(
+        double targetSeconds, double minSeconds, double maxSeconds, double segmentSeconds)
         implements Serializable {
+
+    public static final double DEFAULT_SEGMENT_SECONDS = 4.0;
+
+    /** The longest chunk the automatic choice makes: bounds the work a retry repeats. */
+    public static final double MAX_AUTO_CHUNK_SECONDS = 16.0;
 
     public ChunkingPolicy {
         if (!(minSeconds > 0 && minSeconds <= targetSeconds && targetSeconds <= maxSeconds)) {
@@ -22,13 +32,36 @@ public record ChunkingPolicy(double targetSeconds, double minSeconds, double max
                             + ", "
                             + maxSeconds);
         }
+        if (!(segmentSeconds > 0)) {
+            throw new IllegalArgumentException("Need segment seconds > 0, got " + segmentSeconds);
+        }
     }
 
+    /** One-segment chunks of ~4 s. */
     public static ChunkingPolicy defaults() {
-        return ofTarget(4.0);
+        return ofTarget(DEFAULT_SEGMENT_SECONDS);
     }
 
     public static ChunkingPolicy ofTarget(double targetSeconds) {
-        return new ChunkingPolicy(targetSeconds, targetSeconds / 2, targetSeconds * 1.5);
+        return new ChunkingPolicy(
+                targetSeconds, targetSeconds / 2, targetSeconds * 1.5, DEFAULT_SEGMENT_SECONDS);
+    }
+
+    /**
+     * Chunks for a video of this length on this many encode slots: about two chunks per slot, so a
+     * lone video still keeps every slot busy with little tail, never shorter than a segment and
+     * never longer than {@link #MAX_AUTO_CHUNK_SECONDS}.
+     */
+    public static ChunkingPolicy forSlots(double durationSeconds, int slots) {
+        double target = durationSeconds / (2.0 * Math.max(1, slots));
+        return ofTarget(
+                Math.max(DEFAULT_SEGMENT_SECONDS, Math.min(MAX_AUTO_CHUNK_SECONDS, target)));
+    }
+
+    /**
+     * How many segments a chunk of this length is cut into (at least one, ~segmentSeconds each).
+     */
+    public int segmentCount(double chunkSeconds) {
+        return (int) Math.max(1, Math.round(chunkSeconds / segmentSeconds));
     }
 }

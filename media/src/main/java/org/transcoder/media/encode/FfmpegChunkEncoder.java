@@ -24,7 +24,8 @@ import org.transcoder.media.ladder.Rendition;
 /**
  * Encodes a chunk with the bundled ffmpeg in a child process: one decode, a split/scale graph and
  * one libx264 fragmented-MP4 output per rendition; then moves the fragments to the chunk's place on
- * the timeline. A crash or a hang of the child is a failed task, never a dead TaskManager.
+ * the timeline, cut into the chunk's planned number of HLS segments at keyframes. A crash or a hang
+ * of the child is a failed task, never a dead TaskManager.
  */
 public final class FfmpegChunkEncoder implements ChunkEncoder {
 
@@ -110,7 +111,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                     Math.round(chunk.startPts() * TIMESCALE)
                             - Math.round(timelineOrigin * TIMESCALE);
             for (int i = 0; i < renditions.size(); i++) {
-                out.add(
+                out.addAll(
                         packageRendition(
                                 work.resolve(i + ".mp4"),
                                 renditions.get(i),
@@ -129,11 +130,12 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         }
     }
 
-    private static EncodedSegment packageRendition(
+    private static List<EncodedSegment> packageRendition(
             Path encoded, Rendition r, ChunkSpec chunk, long tfdtOffset, Path outDir)
             throws IOException, MediaException {
         Fmp4.Parts parts = Fmp4.split(Files.readAllBytes(encoded));
-        if (parts.fragments().isEmpty()) {
+        List<byte[]> fragments = parts.fragments();
+        if (fragments.isEmpty()) {
             throw new MediaException(
                     ReasonCode.ENCODE_FAILED,
                     "Chunk " + chunk.index() + " produced no frames for " + r.name());
@@ -141,37 +143,83 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         // mfhd sequence numbers keep increasing across chunks (room for 1000 fragments a chunk).
         long durationTicks =
                 Math.round(chunk.endPts() * TIMESCALE) - Math.round(chunk.startPts() * TIMESCALE);
-        Fmp4.retime(parts.fragments(), tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
+        Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
         Path dir = Files.createDirectories(outDir.resolve(r.name()));
         String initName = "init_" + shortHash(parts.init()) + ".mp4";
         Path init = dir.resolve(initName);
         if (!Files.exists(init)) {
             Files.write(init, parts.init());
         }
-        Path seg = dir.resolve(segmentName(chunk.index()));
-        long bytes = 0;
-        int frames = 0;
-        try (var os = Files.newOutputStream(seg)) {
-            for (byte[] f : parts.fragments()) {
-                os.write(f);
-                bytes += f.length;
-                frames += Fmp4.sampleCount(f);
-            }
+        String codecs = Fmp4.codecString(parts.init());
+        long[] ticks = new long[fragments.size()];
+        for (int i = 0; i < ticks.length; i++) {
+            ticks[i] = Fmp4.fragmentDuration(fragments.get(i), parts.init());
         }
-        return new EncodedSegment(
-                r.name(),
-                chunk.index(),
-                seg,
-                init,
-                initName,
-                chunk.durationSeconds(),
-                bytes,
-                frames,
-                Fmp4.codecString(parts.init()));
+        int[] starts = segmentStarts(ticks, chunk.segmentCount());
+        List<EncodedSegment> out = new ArrayList<>();
+        for (int k = 0; k < starts.length; k++) {
+            int from = starts[k];
+            int to = k + 1 < starts.length ? starts[k + 1] : fragments.size();
+            int index = chunk.firstSegment() + k;
+            Path seg = dir.resolve(segmentName(index));
+            long bytes = 0;
+            long segTicks = 0;
+            int frames = 0;
+            try (var os = Files.newOutputStream(seg)) {
+                for (int i = from; i < to; i++) {
+                    byte[] f = fragments.get(i);
+                    os.write(f);
+                    bytes += f.length;
+                    frames += Fmp4.sampleCount(f);
+                    segTicks += ticks[i];
+                }
+            }
+            out.add(
+                    new EncodedSegment(
+                            r.name(),
+                            chunk.index(),
+                            index,
+                            seg,
+                            init,
+                            initName,
+                            segTicks / (double) TIMESCALE,
+                            bytes,
+                            frames,
+                            codecs));
+        }
+        return out;
     }
 
-    public static String segmentName(int chunkIndex) {
-        return String.format(Locale.ROOT, "seg_%05d.m4s", chunkIndex);
+    /**
+     * Which fragments (one per forced keyframe) start each of the chunk's segments: segment k
+     * starts at the first keyframe at or after k/n of the chunk, so that a chunk of 2 s GOPs cut
+     * into ~4 s segments gets 4, 4, ..., and any shorter rest last; never more segments than
+     * fragments.
+     */
+    static int[] segmentStarts(long[] fragmentTicks, int segments) {
+        int fragments = fragmentTicks.length;
+        long[] startTick = new long[fragments + 1];
+        for (int i = 0; i < fragments; i++) {
+            startTick[i + 1] = startTick[i] + fragmentTicks[i];
+        }
+        int n = Math.min(segments, fragments);
+        long slack = TIMESCALE / 20; // keyframes land on frames: a few ms either side of the grid
+        int[] starts = new int[n];
+        for (int k = 1; k < n; k++) {
+            double target = startTick[fragments] * (double) k / n - slack;
+            // After the previous cut, leaving one fragment for each segment still to come.
+            int last = fragments - (n - k);
+            int i = starts[k - 1] + 1;
+            while (i < last && startTick[i] < target) {
+                i++;
+            }
+            starts[k] = i;
+        }
+        return starts;
+    }
+
+    public static String segmentName(int segmentIndex) {
+        return String.format(Locale.ROOT, "seg_%05d.m4s", segmentIndex);
     }
 
     static String shortHash(byte[] data) {

@@ -69,4 +69,29 @@ class ChunkPlannerTest {
         MediaInfo info = video(1, 30, 1);
         assertThat(ChunkPlanner.plan(info, ChunkingPolicy.defaults())).hasSize(1);
     }
+
+    @Test
+    void longVideosOnFewSlotsGetLongChunksOfSeveralSegments() {
+        MediaInfo info = video(120, 30, 2);
+        ChunkingPolicy twoSlots = ChunkingPolicy.forSlots(120, 2);
+        assertThat(twoSlots.targetSeconds()).isEqualTo(ChunkingPolicy.MAX_AUTO_CHUNK_SECONDS);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, twoSlots);
+        assertThat(chunks).hasSizeBetween(7, 9);
+        assertCoversEveryFrameOnce(info, chunks);
+        // Segments are numbered across the video without gaps, ~4 s each.
+        int next = 0;
+        for (ChunkSpec c : chunks) {
+            assertThat(c.firstSegment()).isEqualTo(next);
+            assertThat(c.durationSeconds() / c.segmentCount()).isBetween(3.0, 5.0);
+            next += c.segmentCount();
+        }
+        assertThat(next).isBetween(28, 32);
+
+        // Sixteen slots: one-segment chunks again, enough for every slot.
+        assertThat(ChunkPlanner.plan(info, ChunkingPolicy.forSlots(120, 16)))
+                .hasSizeBetween(25, 35)
+                .allMatch(c -> c.segmentCount() == 1 && c.firstSegment() == c.index());
+        // Short videos: ~4 s chunks whatever the slots.
+        assertThat(ChunkingPolicy.forSlots(10, 2).targetSeconds()).isEqualTo(4.0);
+    }
 }

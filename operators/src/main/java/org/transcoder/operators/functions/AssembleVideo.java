@@ -277,15 +277,33 @@ public class AssembleVideo
         if (p.isHasAudio() && results.get(TaskKind.AUDIO.key(0)).getSegments().isEmpty()) {
             return "the audio task wrote no segments";
         }
-        for (RenditionInfo r : p.getRenditions()) {
-            for (int i = 0; i < p.getChunkCount(); i++) {
-                long n =
-                        results.get(TaskKind.CHUNK.key(i)).getSegments().stream()
+        // Every rendition needs the same segments of every chunk: players switch between
+        // renditions at segment boundaries.
+        for (int i = 0; i < p.getChunkCount(); i++) {
+            List<SegmentInfo> segs = results.get(TaskKind.CHUNK.key(i)).getSegments();
+            List<Integer> expected = null;
+            for (RenditionInfo r : p.getRenditions()) {
+                List<Integer> indices =
+                        sorted(segs).stream()
                                 .filter(s -> r.getName().equals(s.getRendition()))
-                                .count();
-                if (n != 1) {
-                    return "chunk " + i + " has " + n + " segments for " + r.getName();
+                                .map(SegmentInfo::getIndex)
+                                .toList();
+                if (indices.isEmpty()) {
+                    return "chunk " + i + " has no segments for " + r.getName();
                 }
+                if (expected != null && !expected.equals(indices)) {
+                    return "chunk "
+                            + i
+                            + " has segments "
+                            + indices
+                            + " for "
+                            + r.getName()
+                            + " but "
+                            + expected
+                            + " for "
+                            + p.getRenditions().get(0).getName();
+                }
+                expected = indices;
             }
         }
         return null;

@@ -69,7 +69,9 @@ public class EncodeChunk extends MediaTaskFunction {
                         task.getEndPts(),
                         task.getSeekPts(),
                         task.getSeekPts() == task.getStartPts(),
-                        task.getFrameCount());
+                        task.getFrameCount(),
+                        task.getFirstSegment(),
+                        task.getSegmentCount());
         EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
         long started = System.nanoTime();
         Path out = scratch.resolve("out");
@@ -87,7 +89,7 @@ public class EncodeChunk extends MediaTaskFunction {
             infos.add(
                     new SegmentInfo(
                             s.rendition(),
-                            s.chunkIndex(),
+                            s.index(),
                             s.segmentFile().getFileName().toString(),
                             s.initName(),
                             s.durationSeconds(),

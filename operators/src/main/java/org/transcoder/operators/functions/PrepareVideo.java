@@ -25,7 +25,6 @@ import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.chunk.ChunkSplitter;
-import org.transcoder.media.chunk.ChunkingPolicy;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
@@ -160,7 +159,7 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
             VideoStreamInfo video =
                     new MediaValidator(settings.validation()).validate(source.path(), info);
             List<ChunkSpec> chunks =
-                    ChunkPlanner.plan(info, ChunkingPolicy.ofTarget(settings.chunkSeconds()));
+                    ChunkPlanner.plan(info, settings.chunkingFor(info.videoDurationSeconds()));
             EncodeSpec spec =
                     EncodeSpec.forSource(video, ladder)
                             .withThreadsPerEncode(settings.threadsPerEncode());
@@ -204,6 +203,8 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
                 t.setEndPts(chunk.endPts());
                 t.setSeekPts(chunk.seekPts());
                 t.setFrameCount(chunk.frameCount());
+                t.setFirstSegment(chunk.firstSegment());
+                t.setSegmentCount(chunk.segmentCount());
                 out.collect(t);
             }
             if (plan.isHasAudio()) {

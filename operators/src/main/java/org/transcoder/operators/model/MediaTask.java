@@ -18,6 +18,11 @@ public class MediaTask {
     private double seekPts;
     private int frameCount;
 
+    /** CHUNK: the chunk's first HLS segment in the whole video, and how many it is cut into. */
+    private int firstSegment;
+
+    private int segmentCount = 1;
+
     /** Presentation time of the video's first frame: segment times count from it. */
     private double timelineOrigin;
 
@@ -49,6 +54,22 @@ public class MediaTask {
 
     public void setKind(TaskKind kind) {
         this.kind = kind;
+    }
+
+    public int getFirstSegment() {
+        return firstSegment;
+    }
+
+    public void setFirstSegment(int firstSegment) {
+        this.firstSegment = firstSegment;
+    }
+
+    public int getSegmentCount() {
+        return segmentCount;
+    }
+
+    public void setSegmentCount(int segmentCount) {
+        this.segmentCount = segmentCount;
     }
 
     public int getIndex() {

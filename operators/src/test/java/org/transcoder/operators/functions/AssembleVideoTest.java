@@ -284,6 +284,81 @@ class AssembleVideoTest {
         assertThat(records()).noneMatch(r -> r.getStatus().isTerminal());
     }
 
+    @Test
+    void aChunkOfSeveralSegmentsIsPublishedInOrder() throws Exception {
+        String id = "vid-multi";
+        harness.processElement1(plan(id), START);
+        // Chunk 0 was cut into segments 0 and 1 (2 s each), chunk 1 is segment 2.
+        List<SegmentInfo> first = new ArrayList<>();
+        for (String r : List.of("720p", "360p")) {
+            for (int k : new int[] {1, 0}) {
+                first.add(
+                        new SegmentInfo(
+                                r,
+                                k,
+                                String.format("seg_%05d.m4s", k),
+                                "init_" + r + ".mp4",
+                                2.0,
+                                1000,
+                                60,
+                                VIDEO_CODECS));
+            }
+        }
+        List<SegmentInfo> second = new ArrayList<>();
+        for (String r : List.of("720p", "360p")) {
+            second.add(
+                    new SegmentInfo(
+                            r,
+                            2,
+                            "seg_00002.m4s",
+                            "init_" + r + ".mp4",
+                            2.5,
+                            1000,
+                            75,
+                            VIDEO_CODECS));
+        }
+        harness.processElement2(
+                TaskResult.success(task(id, TaskKind.CHUNK, 0), first, 120, 100, 1), START);
+        harness.processElement2(
+                TaskResult.success(task(id, TaskKind.CHUNK, 1), second, 75, 100, 1), START);
+        for (TaskResult r : allResults(id).subList(2, 4)) {
+            harness.processElement2(r, START);
+        }
+        assertThat(records())
+                .last()
+                .extracting(VideoRecord::getStatus)
+                .isEqualTo(VideoStatus.READY);
+        MediaPlaylist media =
+                new MediaPlaylistParser()
+                        .readPlaylist(
+                                Files.readString(
+                                        root.resolve("videos/" + id + "/720p/index.m3u8")));
+        assertThat(media.mediaSegments())
+                .extracting(MediaSegment::uri)
+                .containsExactly("seg_00000.m4s", "seg_00001.m4s", "seg_00002.m4s");
+    }
+
+    @Test
+    void renditionsCutDifferentlyFailTheVideo() throws Exception {
+        String id = "vid-misaligned";
+        harness.processElement1(plan(id), START);
+        List<SegmentInfo> segs = new ArrayList<>();
+        segs.add(segment("720p", 0, 1000, VIDEO_CODECS));
+        segs.add(segment("360p", 0, 1000, VIDEO_CODECS));
+        segs.add(
+                new SegmentInfo(
+                        "360p", 1, "seg_00001.m4s", "init_360p.mp4", 2.0, 1000, 60, VIDEO_CODECS));
+        harness.processElement2(
+                TaskResult.success(task(id, TaskKind.CHUNK, 0), segs, 120, 100, 1), START);
+        for (TaskResult r : allResults(id).subList(1, 4)) {
+            harness.processElement2(r, START);
+        }
+        VideoRecord last = records().get(records().size() - 1);
+        assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(last.getReasonCode()).isEqualTo(ReasonCode.INTERNAL_ERROR.name());
+        assertThat(last.getMessage()).contains("chunk 0 has segments");
+    }
+
     // ---------------------------------------------------------------------------------------
 
     private VideoPlan plan(String id) {

@@ -217,7 +217,8 @@ class EncodeChunkTest {
                                 3,
                                 Duration.ofSeconds(30),
                                 concurrency,
-                                0)
+                                0,
+                                1)
                         .withEncoding(concurrency, 0);
         EncodeChunk fn = new EncodeChunk(settings, new FakeEncoderFactory());
         harness =
@@ -254,6 +255,7 @@ class EncodeChunkTest {
         t.setVideoId(videoId);
         t.setKind(TaskKind.CHUNK);
         t.setIndex(index);
+        t.setFirstSegment(index); // one-segment chunks, numbered like the chunk
         t.setPriority(priority);
         t.setInput(StorageLayout.stagedChunk(videoId, index));
         t.setStartPts(index * 2.0);
@@ -337,6 +339,7 @@ class EncodeChunkTest {
                             new EncodedSegment(
                                     r.name(),
                                     chunk.index(),
+                                    chunk.firstSegment(),
                                     seg,
                                     init,
                                     init.getFileName().toString(),

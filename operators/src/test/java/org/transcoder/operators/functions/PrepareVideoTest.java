@@ -72,7 +72,8 @@ class PrepareVideoTest {
                         3,
                         Duration.ofMinutes(2),
                         1,
-                        0);
+                        0,
+                        1);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new PrepareVideo(settings)),
