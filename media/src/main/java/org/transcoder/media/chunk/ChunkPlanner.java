@@ -28,13 +28,19 @@ public final class ChunkPlanner {
         List<Double> cuts = new ArrayList<>();
         double start = frames.get(0);
         cuts.add(start);
-        while (end - start > policy.maxSeconds()) {
-            // Near the end, split what is left in two halves rather than leave a tiny tail.
+        while (true) {
+            // Aim at an equal share of what is left, not at the target itself: chunks of one video
+            // come out about equally long (no tiny or oversized last chunk running alone).
             double left = end - start;
-            double target =
-                    left < policy.maxSeconds() + policy.minSeconds()
-                            ? start + left / 2
-                            : start + policy.targetSeconds();
+            // Rather fewer, longer chunks than more (each is a process), but none over the max.
+            long pieces = (long) Math.floor(left / policy.targetSeconds() + 0.25);
+            if (left > policy.maxSeconds()) {
+                pieces = Math.max(2, pieces);
+            }
+            if (pieces < 2) {
+                break;
+            }
+            double target = start + left / pieces;
             double next = nextCut(frames, keys, start, target, policy);
             if (Double.isNaN(next) || next <= start + EPSILON) {
                 break;

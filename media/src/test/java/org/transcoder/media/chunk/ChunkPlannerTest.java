@@ -74,9 +74,12 @@ class ChunkPlannerTest {
     void longVideosOnFewSlotsGetLongChunksOfSeveralSegments() {
         MediaInfo info = video(120, 30, 2);
         ChunkingPolicy twoSlots = ChunkingPolicy.forSlots(120, 2);
-        assertThat(twoSlots.targetSeconds()).isEqualTo(ChunkingPolicy.MAX_AUTO_CHUNK_SECONDS);
+        // Whole rounds of at most 16 s chunks over the 2 slots: 8 chunks of about 15 s.
+        assertThat(twoSlots.targetSeconds()).isEqualTo(15.0);
         List<ChunkSpec> chunks = ChunkPlanner.plan(info, twoSlots);
-        assertThat(chunks).hasSizeBetween(7, 9);
+        assertThat(chunks)
+                .hasSize(8)
+                .allSatisfy(c -> assertThat(c.durationSeconds()).isBetween(14.0, 16.0));
         assertCoversEveryFrameOnce(info, chunks);
         // Segments are numbered across the video without gaps, ~4 s each.
         int next = 0;
@@ -87,11 +90,12 @@ class ChunkPlannerTest {
         }
         assertThat(next).isBetween(28, 32);
 
-        // Sixteen slots: one-segment chunks again, enough for every slot.
+        // Sixteen slots: a chunk for (nearly) every slot, two segments each.
         assertThat(ChunkPlanner.plan(info, ChunkingPolicy.forSlots(120, 16)))
-                .hasSizeBetween(25, 35)
-                .allMatch(c -> c.segmentCount() == 1 && c.firstSegment() == c.index());
-        // Short videos: ~4 s chunks whatever the slots.
-        assertThat(ChunkingPolicy.forSlots(10, 2).targetSeconds()).isEqualTo(4.0);
+                .hasSizeBetween(15, 16)
+                .allMatch(c -> c.segmentCount() == 2);
+        // Short videos: chunks of at least a segment, at most as many as slots.
+        assertThat(ChunkingPolicy.forSlots(10, 2).targetSeconds()).isEqualTo(5.0);
+        assertThat(ChunkingPolicy.forSlots(10, 16).targetSeconds()).isEqualTo(4.0);
     }
 }
