@@ -475,6 +475,14 @@ public final class BenchMain implements Callable<Integer> {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + childHeap);
         cmd.addAll(ChildLauncher.ADD_OPENS);
+        if (mode.startsWith("job-")) {
+            cmd.addAll(ChildLauncher.LOCAL_MODE_JVM_FLAGS);
+        }
+        // Experiments with JVM flags (e.g. the JIT's share): BENCH_CHILD_JVM_OPTS="-XX:..."
+        String extra = System.getenv("BENCH_CHILD_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(
                 List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
         String childMode =
