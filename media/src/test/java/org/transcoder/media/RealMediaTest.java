@@ -86,9 +86,11 @@ class RealMediaTest {
                     .as("result's master playlist")
                     .isEqualTo(out.resolve("master.m3u8"));
             softly.assertThat(result.hasAudio()).as("result.hasAudio()").isEqualTo(src.hasAudio());
+            // A chunk is one or more segments (long chunks for long videos on few threads).
             softly.assertThat(result.chunkCount())
                     .as("result.chunkCount() vs segments per rung")
-                    .isEqualTo(ladder.top().rendition().segments().size());
+                    .isPositive()
+                    .isLessThanOrEqualTo(ladder.top().rendition().segments().size());
             fileSpecific(softly, name, ladder, src, result);
         }
         System.out.printf(
