@@ -66,6 +66,12 @@ public final class BenchChild implements Callable<Integer> {
             description = "job: measure the warm, idle pipeline's CPU for this long first")
     int idleSeconds;
 
+    @Option(
+            names = "--checkpoint-ms",
+            defaultValue = "0",
+            description = "job: checkpoint interval (0: local mode's)")
+    long checkpointMillis;
+
     @Option(names = "--work", description = "scratch dir")
     Path work;
 
@@ -104,6 +110,7 @@ public final class BenchChild implements Callable<Integer> {
                                     x264Threads,
                                     chunkSeconds,
                                     idleSeconds,
+                                    checkpointMillis,
                                     warmup,
                                     concurrent);
                     default -> throw new IllegalArgumentException("Unknown mode " + mode);

@@ -79,7 +79,8 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--chunk-seconds",
-            description = "target chunk length for the media and job runs (default: theirs, 4 s)")
+            description =
+                    "target chunk length for the media and job runs (default: theirs, automatic)")
     Double chunkSeconds;
 
     @Option(
@@ -89,6 +90,11 @@ public final class BenchMain implements Callable<Integer> {
                     "job runs: before the measured video, measure the warm idle pipeline's CPU"
                             + " for this long (reported in the run's info)")
     int jobIdleSeconds;
+
+    @Option(
+            names = "--job-checkpoint-ms",
+            description = "job runs: checkpoint interval (default: local mode's)")
+    Long jobCheckpointMillis;
 
     @Option(names = "--no-quality", description = "skip PSNR/SSIM")
     boolean noQuality;
@@ -499,6 +505,9 @@ public final class BenchMain implements Callable<Integer> {
             cmd.addAll(List.of("--x264-threads", Integer.toString(x264ThreadsOf(mode))));
             if (chunkSeconds != null) {
                 cmd.addAll(List.of("--chunk-seconds", Double.toString(chunkSeconds)));
+            }
+            if (jobCheckpointMillis != null && childMode.equals("job")) {
+                cmd.addAll(List.of("--checkpoint-ms", Long.toString(jobCheckpointMillis)));
             }
             if (jobIdleSeconds > 0 && childMode.equals("job")) {
                 cmd.addAll(List.of("--idle-seconds", Integer.toString(jobIdleSeconds)));

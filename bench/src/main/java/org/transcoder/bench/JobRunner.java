@@ -48,12 +48,17 @@ final class JobRunner {
             int x264Threads,
             double chunkSeconds,
             int idleSeconds,
+            long checkpointMillis,
             Path warmup,
             boolean concurrent)
             throws Exception {
+        LocalPipeline.Settings defaults =
+                LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath());
+        if (checkpointMillis > 0) {
+            defaults = defaults.withCheckpointInterval(Duration.ofMillis(checkpointMillis));
+        }
         LocalPipeline.Settings settings =
-                LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath())
-                        .withEncodeParallelism(parallelism)
+                defaults.withEncodeParallelism(parallelism)
                         .withWebUiPort(-1)
                         .withFileOutput(true)
                         .withJobOptions(jobOptions(x264Threads, chunkSeconds));

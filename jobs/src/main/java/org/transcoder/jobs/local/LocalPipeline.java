@@ -60,9 +60,14 @@ public final class LocalPipeline implements AutoCloseable {
             Duration checkpointInterval,
             Map<String, String> extraJobOptions) {
 
+        /**
+         * Checkpoints every second: completion records become visible when a checkpoint commits
+         * their Kafka transaction (measured: 2 s clips took 2.0 or 4.0 s at a 2 s interval, 1.0 to
+         * 3.0 s at 1 s), and the idle pipeline's CPU did not change measurably (0.073 vs 0.076).
+         */
         public static Settings defaults(Path workDir) {
             return new Settings(
-                    workDir, 2, 8081, false, List.of("file:///"), Duration.ofSeconds(2), Map.of());
+                    workDir, 2, 8081, false, List.of("file:///"), Duration.ofSeconds(1), Map.of());
         }
 
         public Settings withEncodeParallelism(int p) {
@@ -95,6 +100,17 @@ public final class LocalPipeline implements AutoCloseable {
                     f,
                     sourceRoots,
                     checkpointInterval,
+                    extraJobOptions);
+        }
+
+        public Settings withCheckpointInterval(Duration interval) {
+            return new Settings(
+                    workDir,
+                    encodeParallelism,
+                    webUiPort,
+                    fileOutput,
+                    sourceRoots,
+                    interval,
                     extraJobOptions);
         }
 
