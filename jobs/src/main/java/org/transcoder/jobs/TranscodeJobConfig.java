@@ -114,8 +114,9 @@ public record TranscodeJobConfig(
                     .defaultValue(0.0)
                     .withDescription(
                             "Target chunk length (the unit of parallel encoding; cuts go to the nearest"
-                                    + " source keyframe). 0: automatic, about two chunks per encode slot"
-                                    + " between 4 and 16 s, each cut into ~4 s HLS segments.");
+                                    + " source keyframe). 0: automatic, as few as keep every encode slot busy, in"
+                                    + " whole rounds over the slots, 4 to 16 s each; every chunk is cut"
+                                    + " into ~4 s HLS segments.");
     public static final ConfigOption<Integer> ENCODE_PARALLELISM =
             key("encode.parallelism")
                     .intType()

@@ -63,7 +63,8 @@ public record ChunkingPolicy(
     }
 
     /**
-     * How many segments a chunk of this length is cut into (at least one, ~segmentSeconds each).
+     * How many segments a chunk of this length is cut into: one per full segmentSeconds, plus the
+     * rest when it is at least half a segment (a shorter rest stays with the last segment).
      */
     public int segmentCount(double chunkSeconds) {
         return (int) Math.max(1, Math.round(chunkSeconds / segmentSeconds));
