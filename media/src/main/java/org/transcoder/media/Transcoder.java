@@ -129,17 +129,12 @@ public final class Transcoder {
                                 segs.get(0).codecs(),
                                 spec.frameRate(),
                                 refs));
-                write(
-                        outputDir.resolve(r.name()).resolve(HlsPackager.PLAYLIST),
-                        HlsPackager.mediaPlaylist(refs));
             }
-            if (audioStream.isPresent()) {
-                write(
-                        outputDir.resolve(HlsPackager.AUDIO_DIR).resolve(HlsPackager.PLAYLIST),
-                        HlsPackager.mediaPlaylist(audioStream.get().segments()));
+            for (Map.Entry<String, String> playlist :
+                    HlsPackager.playlists(variants, audioStream).entrySet()) {
+                write(outputDir.resolve(playlist.getKey()), playlist.getValue());
             }
             Path master = outputDir.resolve(HlsPackager.MASTER);
-            write(master, HlsPackager.masterPlaylist(variants, audioStream));
             return new TranscodeResult(
                     info,
                     variants,

@@ -1,7 +1,9 @@
 package org.transcoder.media.hls;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,6 +20,26 @@ public final class HlsPackager {
     public static final String MASTER = "master.m3u8";
 
     private HlsPackager() {}
+
+    /**
+     * Every playlist of a ladder by its path under the video's directory, in the order to write
+     * them: the media playlists, then the master (the publish point) last.
+     */
+    public static Map<String, String> playlists(
+            List<VariantStream> variants, Optional<AudioStream> audio) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (VariantStream v : variants) {
+            out.put(mediaPlaylistPath(v.name()), mediaPlaylist(v.segments()));
+        }
+        audio.ifPresent(a -> out.put(mediaPlaylistPath(AUDIO_DIR), mediaPlaylist(a.segments())));
+        out.put(MASTER, masterPlaylist(variants, audio));
+        return out;
+    }
+
+    /** Where a rendition's (or the audio's) media playlist lives under the video's directory. */
+    public static String mediaPlaylistPath(String rendition) {
+        return rendition + "/" + PLAYLIST;
+    }
 
     /** A VOD media playlist; an EXT-X-MAP precedes the first segment and every change of init. */
     public static String mediaPlaylist(List<SegmentRef> segments) {

@@ -181,9 +181,6 @@ public class AssembleVideo
             List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
             String codecs = segs.get(0).getCodecs();
             audio = Optional.of(new AudioStream(codecs, 2, refs(segs)));
-            storage.putString(
-                    StorageLayout.videoFile(id, HlsPackager.AUDIO_DIR + "/" + HlsPackager.PLAYLIST),
-                    HlsPackager.mediaPlaylist(audio.get().segments()));
         }
         Map<String, List<SegmentInfo>> byRendition = new HashMap<>();
         for (int i = 0; i < p.getChunkCount(); i++) {
@@ -208,8 +205,7 @@ public class AssembleVideo
                             refs);
             variants.add(v);
             String playlistKey =
-                    StorageLayout.videoFile(id, r.getName() + "/" + HlsPackager.PLAYLIST);
-            storage.putString(playlistKey, HlsPackager.mediaPlaylist(refs));
+                    StorageLayout.videoFile(id, HlsPackager.mediaPlaylistPath(r.getName()));
             renditionRecords.add(
                     new RenditionRecord(
                             r.getName(),
@@ -220,9 +216,12 @@ public class AssembleVideo
                             v.codecs() + audio.map(a -> "," + a.codecs()).orElse(""),
                             settings.publicUrl(playlistKey)));
         }
+        // Media playlists first, the master (the publish point) last.
+        for (Map.Entry<String, String> playlist :
+                HlsPackager.playlists(variants, audio).entrySet()) {
+            storage.putString(StorageLayout.videoFile(id, playlist.getKey()), playlist.getValue());
+        }
         String masterKey = StorageLayout.videoFile(id, HlsPackager.MASTER);
-        storage.putString(
-                masterKey, HlsPackager.masterPlaylist(variants, audio)); // publish point: last
         VideoRecord ready =
                 VideoRecord.ready(
                         id,
