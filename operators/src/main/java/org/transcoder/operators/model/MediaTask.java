@@ -18,8 +18,12 @@ public class MediaTask {
     private double seekPts;
     private int frameCount;
 
-    /** CHUNK: the chunk's first HLS segment in the whole video, and how many it is cut into. */
-    private int firstSegment;
+    /**
+     * CHUNK: the chunk's first HLS segment in the whole video (-1: not set, as in tasks restored
+     * from a savepoint of a version with one segment per chunk, numbered like the chunk), and how
+     * many segments it is cut into.
+     */
+    private int firstSegment = -1;
 
     private int segmentCount = 1;
 
@@ -57,7 +61,7 @@ public class MediaTask {
     }
 
     public int getFirstSegment() {
-        return firstSegment;
+        return firstSegment >= 0 ? firstSegment : index;
     }
 
     public void setFirstSegment(int firstSegment) {

@@ -1,9 +1,11 @@
 package org.transcoder.operators.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.util.stream.Stream;
 import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.transcoder.connectors.events.IncomingUpload;
@@ -34,5 +36,18 @@ class ModelSerializationTest {
     void isPojoWithoutKryo(Class<?> type) {
         assertThatCode(() -> PojoTestUtils.assertSerializedAsPojoWithoutKryo(type))
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * A chunk task from a savepoint of the one-segment-per-chunk version numbers like its chunk.
+     */
+    @Test
+    void chunkTaskWithoutSegmentFieldsIsOneSegmentNumberedLikeTheChunk() {
+        MediaTask old = new MediaTask();
+        old.setIndex(7);
+        assertThat(old.getFirstSegment()).isEqualTo(7);
+        assertThat(old.getSegmentCount()).isEqualTo(1);
+        old.setFirstSegment(28);
+        assertThat(old.getFirstSegment()).isEqualTo(28);
     }
 }
