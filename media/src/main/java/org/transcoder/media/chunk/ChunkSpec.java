@@ -29,17 +29,6 @@ public record ChunkSpec(
         }
     }
 
-    /** A chunk that is one segment (numbered like the chunk). */
-    public ChunkSpec(
-            int index,
-            double startPts,
-            double endPts,
-            double seekPts,
-            boolean keyframeAligned,
-            int frameCount) {
-        this(index, startPts, endPts, seekPts, keyframeAligned, frameCount, index, 1);
-    }
-
     public double durationSeconds() {
         return endPts - startPts;
     }

@@ -74,9 +74,7 @@ public final class HlsPackager {
                                         "\",NAME=\"default\",LANGUAGE=\"und\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"")
                                 .append(a.channels())
                                 .append("\",URI=\"")
-                                .append(AUDIO_DIR)
-                                .append('/')
-                                .append(PLAYLIST)
+                                .append(mediaPlaylistPath(AUDIO_DIR))
                                 .append("\"\n"));
         long audioPeak = audio.map(a -> peakBitRate(a.segments())).orElse(0L);
         long audioAverage = audio.map(a -> averageBitRate(a.segments())).orElse(0L);
@@ -95,7 +93,7 @@ public final class HlsPackager {
                     .append('"')
                     .append(String.format(Locale.ROOT, ",FRAME-RATE=%.3f", v.frameRate()));
             audio.ifPresent(a -> p.append(",AUDIO=\"").append(AUDIO_GROUP).append('"'));
-            p.append('\n').append(v.name()).append('/').append(PLAYLIST).append('\n');
+            p.append('\n').append(mediaPlaylistPath(v.name())).append('\n');
         }
         return p.toString();
     }

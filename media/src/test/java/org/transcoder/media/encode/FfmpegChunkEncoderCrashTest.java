@@ -35,7 +35,8 @@ class FfmpegChunkEncoderCrashTest {
     /** Encodes the first second of a real clip with {@code ffmpeg} replaced by the script. */
     private void encodeWith(ChunkEncoder encoder) throws MediaException {
         Path clip = Fixtures.clip("h264_webcam_1080x720_aac.mp4");
-        encoder.encode(clip, new ChunkSpec(0, 0, 1, 0, true, 30), 0, spec(), tmp.resolve("out"));
+        encoder.encode(
+                clip, new ChunkSpec(0, 0, 1, 0, true, 30, 0, 1), 0, spec(), tmp.resolve("out"));
     }
 
     private EncodeSpec spec() throws MediaException {

@@ -279,11 +279,11 @@ public class AssembleVideo
         // Every rendition needs the same segments of every chunk: players switch between
         // renditions at segment boundaries.
         for (int i = 0; i < p.getChunkCount(); i++) {
-            List<SegmentInfo> segs = results.get(TaskKind.CHUNK.key(i)).getSegments();
+            List<SegmentInfo> segs = sorted(results.get(TaskKind.CHUNK.key(i)).getSegments());
             List<Integer> expected = null;
             for (RenditionInfo r : p.getRenditions()) {
                 List<Integer> indices =
-                        sorted(segs).stream()
+                        segs.stream()
                                 .filter(s -> r.getName().equals(s.getRendition()))
                                 .map(SegmentInfo::getIndex)
                                 .toList();
