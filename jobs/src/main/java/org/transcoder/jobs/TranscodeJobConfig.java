@@ -133,9 +133,9 @@ public record TranscodeJobConfig(
                     .intType()
                     .defaultValue(EncodeSpec.DEFAULT_THREADS_PER_ENCODE)
                     .withDescription(
-                            "x264 threads per rendition encode (0: FFmpeg decides, about 1.5 per core). One"
-                                    + " chunk encode already runs every rung in parallel, so 2 is enough and"
-                                    + " spends ~4% less CPU than FFmpeg's default (bench/FINDINGS.md).");
+                            "x264 threads per rendition encode; the chunk's decoder and filter graph then"
+                                    + " get one thread each (0: FFmpeg decides every count). Slots give"
+                                    + " the parallelism, so 1 spends the least CPU (bench/FINDINGS.md).");
     public static final ConfigOption<Duration> TASK_TIMEOUT =
             key("encode.task-timeout")
                     .durationType()

@@ -15,7 +15,8 @@ import org.transcoder.media.probe.VideoStreamInfo;
  * @param deinterlace the source is interlaced
  * @param hdrTransfer the source's PQ/HLG transfer to tone-map to SDR, or null for SDR sources
  * @param frameRate average source frame rate (FRAME-RATE in the playlist, keyframe spacing)
- * @param threadsPerEncode x264 threads per rendition encode (0 = FFmpeg decides)
+ * @param threadsPerEncode x264 threads per rendition encode (0 = FFmpeg decides every thread count,
+ *     as the ffmpeg CLI does)
  */
 public record EncodeSpec(
         List<Rendition> renditions,
@@ -30,11 +31,13 @@ public record EncodeSpec(
         implements Serializable {
 
     /**
-     * x264 threads per rendition: a chunk encode already runs its rungs in parallel threads, and
-     * measured on the 120 s benchmark clip two threads each cost ~4% less CPU than FFmpeg's default
-     * (1.5 per core) at the same speed.
+     * x264 threads per rendition. Parallelism comes from chunks, one encode per slot, and a chunk
+     * encode already runs its rungs in threads of their own: one thread each (with a one-thread
+     * decoder and filter graph, see FfmpegChunkEncoder) spends the least CPU per frame. Measured
+     * against 2 threads (bench/FINDINGS.md): ~3% less CPU on 16 s chunks, 6-8% on 2 s clips, at
+     * +0.1 s of wall on a 2 s clip alone.
      */
-    public static final int DEFAULT_THREADS_PER_ENCODE = 2;
+    public static final int DEFAULT_THREADS_PER_ENCODE = 1;
 
     public static EncodeSpec forSource(VideoStreamInfo video, Ladder ladder) {
         return new EncodeSpec(

@@ -58,6 +58,16 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         List<String> cmd = new ArrayList<>();
         Path program = executable == null ? ff.ffmpeg() : executable;
         cmd.addAll(List.of(program.toString(), "-nostdin", "-hide_banner", "-v", "error"));
+        if (spec.threadsPerEncode() > 0) {
+            // The pipeline sizes threads: the decoder (and a light filter graph) get one thread
+            // each, because slots already keep every core busy and FFmpeg's frame and slice
+            // threads only add overhead. Tone mapping and deinterlacing keep theirs: they can
+            // cost more than an encode.
+            cmd.addAll(List.of("-threads", "1"));
+            if (!VideoFilters.isHeavy(spec)) {
+                cmd.addAll(List.of("-filter_complex_threads", "1"));
+            }
+        }
         cmd.addAll(List.of("-noautorotate", "-copyts", "-i", stagedChunk.toString()));
         cmd.addAll(
                 List.of(

@@ -37,6 +37,11 @@ public final class VideoFilters {
         return f;
     }
 
+    /** Whether {@link #normalize} has filters that cost as much as an encode (HDR, deinterlace). */
+    public static boolean isHeavy(EncodeSpec spec) {
+        return spec.deinterlace() || spec.hdrTransfer() != null;
+    }
+
     /**
      * The complex filter graph for one chunk: frames in [startPts, endPts) of the source timeline,
      * re-timed to start at zero, normalized, split into one labelled output per rendition ([v0],
