@@ -49,6 +49,12 @@ public final class BenchMain implements Callable<Integer> {
     Integer reps;
 
     @Option(
+            names = "--batch-reps",
+            description =
+                    "repetitions of each batch run, interleaved like the long clip's (default 1)")
+    Integer batchReps;
+
+    @Option(
             names = "--modes",
             split = ",",
             description = "long-clip runs, in order (default: ${DEFAULT-VALUE})",
@@ -253,9 +259,20 @@ public final class BenchMain implements Callable<Integer> {
         List<String> bModes = batchModes.contains("none") ? List.of() : available(batchModes);
         if (!bModes.isEmpty()) {
             List<Path> clips = inputs.batch(batchN);
-            for (String mode : bModes) {
-                log("batch: " + mode + " (" + clips.size() + " clips)");
-                batches.add(runBatch(mode, clips, ladder, runRoot.resolve("batch-" + mode)));
+            int bReps = batchReps != null ? batchReps : 1;
+            for (int rep = 1; rep <= bReps; rep++) {
+                for (String mode : bModes) {
+                    log(
+                            String.format(
+                                    Locale.ROOT,
+                                    "batch rep %d/%d: %s (%d clips)",
+                                    rep,
+                                    bReps,
+                                    mode,
+                                    clips.size()));
+                    Path dir = runRoot.resolve("batch-" + mode + (bReps > 1 ? "-r" + rep : ""));
+                    batches.add(runBatch(mode, rep, clips, ladder, dir));
+                }
             }
         }
 
@@ -265,6 +282,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("batchCount", batchN);
         settings.put("modes", longModes);
         settings.put("batchModes", bModes);
+        settings.put("batchRepetitions", batchReps != null ? batchReps : 1);
         settings.put("ladder", ladder);
         settings.put("sampleMillis", sampleMs);
         settings.put("chunkSeconds", chunkSeconds == null ? "default (4)" : chunkSeconds);
@@ -414,7 +432,7 @@ public final class BenchMain implements Callable<Integer> {
                 child == null ? Map.of() : child.info());
     }
 
-    private Results.Batch runBatch(String mode, List<Path> clips, Ladder ladder, Path dir)
+    private Results.Batch runBatch(String mode, int rep, List<Path> clips, Ladder ladder, Path dir)
             throws Exception {
         Files.createDirectories(dir);
         List<BenchChild.Task> tasks = new ArrayList<>();
@@ -457,6 +475,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         return new Results.Batch(
                 mode,
+                rep,
                 measured.size(),
                 measured.stream().mapToDouble(ChildResult.Item::seconds).sum(),
                 wall,

@@ -196,14 +196,41 @@ final class Report {
                 "job: every upload event submitted at once to one running local pipeline (after one warm-up video), latency = event to completion record. ");
         md.append(
                 "2 s latency: cli/media: the 2 s clips' own times; job: 2 s clips submitted one at a time to the idle, warmed-up pipeline.\n\n");
+        List<String> modes = r.batches().stream().map(Results.Batch::mode).distinct().toList();
+        if (r.batches().stream().anyMatch(b -> b.rep() > 1)) {
+            md.append(
+                    "Medians over the repetitions; *paired*: the median of (this run / the CLI run of the same repetition).\n\n");
+            md.append(
+                    "| run | reps | videos / min, min / median / max | × CLI | × CLI, paired | CPU op median (s) | × CLI, paired | 2 s clip latency median (s) |\n");
+            md.append("|---|---|---|---|---|---|---|---|\n");
+            double cliMedian = batchMedian(r, "cli", Results.Batch::videosPerMinute);
+            for (String mode : modes) {
+                List<Double> vpm = batchValues(r, mode, Results.Batch::videosPerMinute);
+                md.append(
+                        f(
+                                "| %s | %d | %.1f / %.1f / %.1f | %.3f | %.3f | %.1f | %.3f | %.2f |\n",
+                                label(mode),
+                                vpm.size(),
+                                Stats.min(vpm),
+                                Stats.median(vpm),
+                                Stats.max(vpm),
+                                Stats.median(vpm) / cliMedian,
+                                batchPaired(r, mode, Results.Batch::videosPerMinute),
+                                batchMedian(r, mode, Results.Batch::opCpuSeconds),
+                                batchPaired(r, mode, Results.Batch::opCpuSeconds),
+                                batchMedian(r, mode, Results.Batch::latency2sMedian)));
+            }
+            md.append("\nEvery batch run:\n\n");
+        }
         md.append(
-                "| run | videos | video s | wall (s) | videos / min | latency median (s) | latency max (s) | 2 s clip latency median (s) | CPU tree (s) | CPU op (s) | peak RSS (MiB) | others' CPU (s) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                "| run | rep | videos | video s | wall (s) | videos / min | latency median (s) | latency max (s) | 2 s clip latency median (s) | CPU tree (s) | CPU op (s) | peak RSS (MiB) | others' CPU (s) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Results.Batch b : r.batches()) {
             md.append(
                     f(
-                            "| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.1f | %.1f | %d | %.1f |\n",
+                            "| %s | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %.1f | %.1f | %d | %.1f |\n",
                             label(b.mode()),
+                            b.rep(),
                             b.videos(),
                             b.videoSeconds(),
                             b.wallSeconds(),
@@ -217,6 +244,36 @@ final class Report {
                             b.foreignCpuSeconds()));
         }
         md.append('\n');
+    }
+
+    private static List<Double> batchValues(
+            Results r, String mode, java.util.function.ToDoubleFunction<Results.Batch> value) {
+        return r.batches().stream()
+                .filter(b -> b.mode().equals(mode))
+                .map(b -> value.applyAsDouble(b))
+                .toList();
+    }
+
+    private static double batchMedian(
+            Results r, String mode, java.util.function.ToDoubleFunction<Results.Batch> value) {
+        List<Double> v = batchValues(r, mode, value);
+        return v.isEmpty() ? Double.NaN : Stats.median(v);
+    }
+
+    /** Like {@link #paired}, for batch runs. */
+    static double batchPaired(
+            Results r, String mode, java.util.function.ToDoubleFunction<Results.Batch> value) {
+        List<Double> ratios = new ArrayList<>();
+        for (Results.Batch b : r.batches()) {
+            if (!b.mode().equals(mode)) {
+                continue;
+            }
+            r.batches().stream()
+                    .filter(c -> c.mode().equals("cli") && c.rep() == b.rep())
+                    .findFirst()
+                    .ifPresent(c -> ratios.add(value.applyAsDouble(b) / value.applyAsDouble(c)));
+        }
+        return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
     }
 
     private static void targets(StringBuilder md, Results r) {
@@ -278,25 +335,27 @@ final class Report {
                                 verdict(worstPsnr >= -0.2 && worstSsim >= -0.002)));
             }
         }
-        Optional<Results.Batch> cliBatch =
-                r.batches().stream().filter(b -> b.mode().equals("cli")).findFirst();
-        for (Results.Batch b : r.batches()) {
-            if (b.mode().equals("cli") || cliBatch.isEmpty()) {
+        boolean cliBatch = r.batches().stream().anyMatch(b -> b.mode().equals("cli"));
+        for (String mode : r.batches().stream().map(Results.Batch::mode).distinct().toList()) {
+            if (mode.equals("cli") || !cliBatch) {
                 continue;
             }
+            double vpm = batchMedian(r, mode, Results.Batch::videosPerMinute);
+            double cliVpm = batchMedian(r, "cli", Results.Batch::videosPerMinute);
             md.append(
                     f(
-                            "| batch throughput ≥ CLI sequential | %s | %.1f vs %.1f videos/min | %s |\n",
-                            label(b.mode()),
-                            b.videosPerMinute(),
-                            cliBatch.get().videosPerMinute(),
-                            verdict(b.videosPerMinute() >= cliBatch.get().videosPerMinute())));
+                            "| batch throughput ≥ CLI sequential | %s | %.1f vs %.1f videos/min (median of %d); paired %.3f× | %s |\n",
+                            label(mode),
+                            vpm,
+                            cliVpm,
+                            batchValues(r, mode, Results.Batch::videosPerMinute).size(),
+                            batchPaired(r, mode, Results.Batch::videosPerMinute),
+                            verdict(vpm >= cliVpm)));
+            double lat2 = batchMedian(r, mode, Results.Batch::latency2sMedian);
             md.append(
                     f(
                             "| 2 s clip median latency ≤ 3 s | %s | %.2f s | %s |\n",
-                            label(b.mode()),
-                            b.latency2sMedian(),
-                            verdict(b.latency2sMedian() <= 3.0)));
+                            label(mode), lat2, verdict(lat2 <= 3.0)));
         }
         for (Results.ModeSummary s : r.summary()) {
             if (!s.mode().startsWith("cli") && BenchMain.slotsOf(s.mode()) == 1) {

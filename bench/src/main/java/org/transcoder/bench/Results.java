@@ -75,6 +75,7 @@ record Results(
 
     record Batch(
             String mode,
+            int rep,
             int videos,
             double videoSeconds,
             double wallSeconds,
