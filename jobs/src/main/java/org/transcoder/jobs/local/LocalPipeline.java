@@ -46,7 +46,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * @param workDir where the services keep their data and the job its checkpoints
-     * @param encodeParallelism chunk encodes at once (slots): workers of one encoder instance
+     * @param encodeParallelism parallel chunk encoders (slots)
      * @param webUiPort Flink dashboard port, or -1 for none
      * @param fileOutput write renditions to workDir/output (file://) instead of the embedded S3
      * @param sourceRoots file:// prefixes uploads may come from
@@ -205,12 +205,8 @@ public final class LocalPipeline implements AutoCloseable {
             args.put(TranscodeJobConfig.OUTPUT_ROOT.key(), outputRoot);
             args.put(TranscodeJobConfig.SOURCE_ROOTS.key(), String.join(",", s.sourceRoots()));
             args.put(TranscodeJobConfig.WORK_DIR.key(), s.workDir().resolve("scratch").toString());
-            // One TaskManager: one encoder instance whose N workers pull from one queue, so a free
-            // slot takes the next chunk. N instances would each be dealt every N-th chunk (the
-            // rebalance is round robin) and one could idle while another still has a queue.
-            args.put(TranscodeJobConfig.ENCODE_PARALLELISM.key(), "1");
             args.put(
-                    TranscodeJobConfig.ENCODE_CONCURRENCY.key(),
+                    TranscodeJobConfig.ENCODE_PARALLELISM.key(),
                     Integer.toString(s.encodeParallelism()));
             args.putAll(s.extraJobOptions());
             TranscodeJobConfig config = TranscodeJobConfig.from(Configuration.fromMap(args));
