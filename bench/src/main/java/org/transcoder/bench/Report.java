@@ -263,17 +263,7 @@ final class Report {
     /** Like {@link #paired}, for batch runs. */
     static double batchPaired(
             Results r, String mode, java.util.function.ToDoubleFunction<Results.Batch> value) {
-        List<Double> ratios = new ArrayList<>();
-        for (Results.Batch b : r.batches()) {
-            if (!b.mode().equals(mode)) {
-                continue;
-            }
-            r.batches().stream()
-                    .filter(c -> c.mode().equals("cli") && c.rep() == b.rep())
-                    .findFirst()
-                    .ifPresent(c -> ratios.add(value.applyAsDouble(b) / value.applyAsDouble(c)));
-        }
-        return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
+        return pairedOver(r.batches(), Results.Batch::mode, Results.Batch::rep, mode, value);
     }
 
     private static void targets(StringBuilder md, Results r) {
@@ -504,15 +494,27 @@ final class Report {
     /** Median over repetitions of this mode's value / the CLI's value in the same repetition. */
     static double paired(
             Results r, String mode, java.util.function.ToDoubleFunction<Results.Run> value) {
+        return pairedOver(r.runs(), Results.Run::mode, Results.Run::rep, mode, value);
+    }
+
+    private static <T> double pairedOver(
+            List<T> all,
+            java.util.function.Function<T, String> modeOf,
+            java.util.function.ToIntFunction<T> repOf,
+            String mode,
+            java.util.function.ToDoubleFunction<T> value) {
         List<Double> ratios = new ArrayList<>();
-        for (Results.Run run : r.runs()) {
-            if (!run.mode().equals(mode)) {
+        for (T x : all) {
+            if (!modeOf.apply(x).equals(mode)) {
                 continue;
             }
-            r.runs().stream()
-                    .filter(c -> c.mode().equals("cli") && c.rep() == run.rep())
+            all.stream()
+                    .filter(
+                            c ->
+                                    modeOf.apply(c).equals("cli")
+                                            && repOf.applyAsInt(c) == repOf.applyAsInt(x))
                     .findFirst()
-                    .ifPresent(c -> ratios.add(value.applyAsDouble(run) / value.applyAsDouble(c)));
+                    .ifPresent(c -> ratios.add(value.applyAsDouble(x) / value.applyAsDouble(c)));
         }
         return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
     }
