@@ -285,7 +285,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("batchRepetitions", batchReps != null ? batchReps : 1);
         settings.put("ladder", ladder);
         settings.put("sampleMillis", sampleMs);
-        settings.put("chunkSeconds", chunkSeconds == null ? "default (4)" : chunkSeconds);
+        settings.put("chunkSeconds", chunkSeconds == null ? "default (automatic)" : chunkSeconds);
         settings.put("childHeap", childHeap);
         settings.put("quietWaitSeconds", quietWait);
         settings.put("quietLevel", quietLevel);

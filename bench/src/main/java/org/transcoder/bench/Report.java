@@ -196,7 +196,6 @@ final class Report {
                 "job: every upload event submitted at once to one running local pipeline (after one warm-up video), latency = event to completion record. ");
         md.append(
                 "2 s latency: cli/media: the 2 s clips' own times; job: 2 s clips submitted one at a time to the idle, warmed-up pipeline.\n\n");
-        List<String> modes = r.batches().stream().map(Results.Batch::mode).distinct().toList();
         if (r.batches().stream().anyMatch(b -> b.rep() > 1)) {
             md.append(
                     "Medians over the repetitions; *paired*: the median of (this run / the CLI run of the same repetition).\n\n");
@@ -204,7 +203,7 @@ final class Report {
                     "| run | reps | videos / min, min / median / max | × CLI | × CLI, paired | CPU op median (s) | × CLI, paired | 2 s clip latency median (s) |\n");
             md.append("|---|---|---|---|---|---|---|---|\n");
             double cliMedian = batchMedian(r, "cli", Results.Batch::videosPerMinute);
-            for (String mode : modes) {
+            for (String mode : batchModes(r)) {
                 List<Double> vpm = batchValues(r, mode, Results.Batch::videosPerMinute);
                 md.append(
                         f(
@@ -244,6 +243,11 @@ final class Report {
                             b.foreignCpuSeconds()));
         }
         md.append('\n');
+    }
+
+    /** The batch modes in the order they ran. */
+    private static List<String> batchModes(Results r) {
+        return r.batches().stream().map(Results.Batch::mode).distinct().toList();
     }
 
     private static List<Double> batchValues(
@@ -326,7 +330,7 @@ final class Report {
             }
         }
         boolean cliBatch = r.batches().stream().anyMatch(b -> b.mode().equals("cli"));
-        for (String mode : r.batches().stream().map(Results.Batch::mode).distinct().toList()) {
+        for (String mode : batchModes(r)) {
             if (mode.equals("cli") || !cliBatch) {
                 continue;
             }
