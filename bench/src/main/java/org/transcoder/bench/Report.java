@@ -358,7 +358,7 @@ final class Report {
             }
         }
         md.append(
-                "| 16-core scaling curve | job | see the device section of bench/README.md (not measured by this harness run) | - |\n\n");
+                "| 16-core scaling curve | media path | bench/device/RESULTS.md (measured on a lent 16-core machine, not by this harness run) | see there |\n\n");
     }
 
     private static void scaling(StringBuilder md, Results r, String one, String two) {
