@@ -2,11 +2,14 @@ package org.transcoder.operators;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 
-/** JSON for the few nested values that ride inside records as strings (encode settings). */
+/**
+ * JSON for the few nested values that ride inside records as strings (encode settings, a probe).
+ */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new Jdk8Module());
 
     private Json() {}
 

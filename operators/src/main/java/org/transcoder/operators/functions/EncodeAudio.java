@@ -6,7 +6,7 @@ import java.util.List;
 import org.transcoder.media.audio.AudioEncoder;
 import org.transcoder.media.hls.AudioStream;
 import org.transcoder.media.hls.SegmentRef;
-import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
 import org.transcoder.operators.StorageLayout;
@@ -31,7 +31,7 @@ public class EncodeAudio extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
-            var info = MediaProbe.probe(source.path());
+            MediaInfo info = sourceInfo(task, source.path());
             Path out = scratch.resolve("out");
             AudioStream audio =
                     new AudioEncoder(settings.taskTimeout())

@@ -3,7 +3,7 @@ package org.transcoder.operators.functions;
 import java.nio.file.Path;
 import java.util.List;
 import org.transcoder.media.encode.EncodeSpec;
-import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.thumbs.ThumbnailExtractor;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.Json;
@@ -30,7 +30,7 @@ public class ExtractThumbnails extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
-            var info = MediaProbe.probe(source.path());
+            MediaInfo info = sourceInfo(task, source.path());
             EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
             Thumbnails t =
                     ThumbnailExtractor.extract(source.path(), info, spec, scratch.resolve("out"));

@@ -19,6 +19,9 @@ import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
@@ -116,6 +119,13 @@ public abstract class MediaTaskFunction extends RichAsyncFunction<MediaTask, Tas
             throw new MediaException(
                     ReasonCode.STORAGE_ERROR, "Cannot write " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The probe PrepareVideo sent along with the task, else (older tasks) a fresh one. */
+    protected static MediaInfo sourceInfo(MediaTask task, Path source) throws MediaException {
+        return task.getSourceInfoJson() != null
+                ? Json.read(task.getSourceInfoJson(), MediaInfo.class)
+                : MediaProbe.probe(source);
     }
 
     private TaskResult runWithRetries(MediaTask task) {

@@ -207,14 +207,17 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
                 t.setSegmentCount(chunk.segmentCount());
                 out.collect(t);
             }
+            // The audio and thumbnail tasks read the whole source again, but need not probe it.
+            String sourceInfoJson = Json.write(info.withoutFrameList());
             if (plan.isHasAudio()) {
                 MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, now);
                 audio.setAudioBitrateKbps(ladder.audioBitrateKbps());
+                audio.setSourceInfoJson(sourceInfoJson);
                 ctx.output(Outputs.AUDIO_TASKS, audio);
             }
-            ctx.output(
-                    Outputs.THUMBNAIL_TASKS,
-                    task(event, TaskKind.THUMBNAILS, 0, specJson, info, now));
+            MediaTask thumbnails = task(event, TaskKind.THUMBNAILS, 0, specJson, info, now);
+            thumbnails.setSourceInfoJson(sourceInfoJson);
+            ctx.output(Outputs.THUMBNAIL_TASKS, thumbnails);
             ctx.output(Outputs.STATUS, VideoRecord.processing(videoId, event.getSourceUri(), 0));
         }
     }

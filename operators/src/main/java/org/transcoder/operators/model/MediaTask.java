@@ -38,6 +38,14 @@ public class MediaTask {
     /** Which upload of the video this task belongs to (its plan's receivedAtMillis). */
     private long generation;
 
+    /**
+     * AUDIO, THUMBNAILS: the source's probe as JSON of {@link
+     * org.transcoder.media.probe.MediaInfo#withoutFrameList()}, so these tasks need not run ffprobe
+     * twice more on the same source. Null in tasks from savepoints of earlier versions: they probe
+     * the source themselves.
+     */
+    private String sourceInfoJson;
+
     public MediaTask() {}
 
     public String key() {
@@ -167,5 +175,13 @@ public class MediaTask {
     @Override
     public String toString() {
         return videoId + "/" + key();
+    }
+
+    public String getSourceInfoJson() {
+        return sourceInfoJson;
+    }
+
+    public void setSourceInfoJson(String sourceInfoJson) {
+        this.sourceInfoJson = sourceInfoJson;
     }
 }

@@ -165,6 +165,16 @@ class PrepareVideoTest {
         assertThat(thumbs).hasSize(1);
         assertThat(thumbs.get(0).getKind()).isEqualTo(TaskKind.THUMBNAILS);
         assertThat(thumbs.get(0).getInput()).isEqualTo(source);
+        // Both carry the probe, so neither runs ffprobe on the source again.
+        MediaInfo probed = MediaProbe.probe(clip);
+        for (MediaTask t : List.of(audio.get(0), thumbs.get(0))) {
+            MediaInfo carried = Json.read(t.getSourceInfoJson(), MediaInfo.class);
+            assertThat(carried).isEqualTo(probed.withoutFrameList());
+            assertThat(carried.framePts()).hasSize(2);
+            assertThat(carried.videoDurationSeconds()).isEqualTo(probed.videoDurationSeconds());
+            assertThat(carried.maxGopSeconds()).isEqualTo(probed.maxGopSeconds());
+            assertThat(carried.primaryAudio()).isEqualTo(probed.primaryAudio());
+        }
 
         List<VideoRecord> status = side(Outputs.STATUS);
         assertThat(status)
