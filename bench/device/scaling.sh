@@ -15,7 +15,7 @@ unpack() { tar -C "$2" -xJf "$1" 2>/dev/null || python3 -c 'import sys,tarfile; 
 unpack .dev/pack/stage.tar.xz "$T" && unpack .dev/pack/ffmpeg.tar.xz "$T/ffx" || { echo "unpack failed"; exit 2; }
 # Back into a jar (stored, not compressed): JavaCPP unpacks an executable together with the
 # libraries beside it only from a jar.
-JAR="$T/lib/ffmpeg-8.1.2-1.5.14-linux-x86_64-gpl.jar"
+JAR="$T/lib/ffmpeg-natives-linux-x86_64-gpl.jar"
 python3 - "$T/ffx" "$JAR" <<'PY' || { echo "jar failed"; exit 2; }
 import os, sys, zipfile
 root, jar = sys.argv[1], sys.argv[2]
