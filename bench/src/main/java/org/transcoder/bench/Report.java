@@ -260,8 +260,7 @@ final class Report {
 
     private static double batchMedian(
             Results r, String mode, java.util.function.ToDoubleFunction<Results.Batch> value) {
-        List<Double> v = batchValues(r, mode, value);
-        return v.isEmpty() ? Double.NaN : Stats.median(v);
+        return Stats.median(batchValues(r, mode, value));
     }
 
     /** Like {@link #paired}, for batch runs. */
@@ -330,12 +329,12 @@ final class Report {
             }
         }
         boolean cliBatch = r.batches().stream().anyMatch(b -> b.mode().equals("cli"));
+        double cliVpm = batchMedian(r, "cli", Results.Batch::videosPerMinute);
         for (String mode : batchModes(r)) {
             if (mode.equals("cli") || !cliBatch) {
                 continue;
             }
             double vpm = batchMedian(r, mode, Results.Batch::videosPerMinute);
-            double cliVpm = batchMedian(r, "cli", Results.Batch::videosPerMinute);
             md.append(
                     f(
                             "| batch throughput ≥ CLI sequential | %s | %.1f vs %.1f videos/min (median of %d); paired %.3f× | %s |\n",
@@ -520,7 +519,7 @@ final class Report {
                     .findFirst()
                     .ifPresent(c -> ratios.add(value.applyAsDouble(x) / value.applyAsDouble(c)));
         }
-        return ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
+        return Stats.median(ratios);
     }
 
     private static Optional<Results.ModeSummary> summary(Results r, String mode) {

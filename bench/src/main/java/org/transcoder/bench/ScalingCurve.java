@@ -119,6 +119,11 @@ public final class ScalingCurve implements Callable<Integer> {
                 Timeline.of(members, child.opStartMillis(), end, slots));
     }
 
+    /** A value relative to the 1-slot run, or "-" without one. */
+    private static String againstOneSlot(Run one, String format, double value) {
+        return one == null ? "-" : String.format(Locale.ROOT, format, value);
+    }
+
     static String markdown(List<Run> runs) {
         List<Run> media =
                 runs.stream()
@@ -134,6 +139,7 @@ public final class ScalingCurve implements Callable<Integer> {
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run r : media) {
             double speedup = one == null ? Double.NaN : one.wallSeconds() / r.wallSeconds();
+            double cpuVsOne = one == null ? Double.NaN : r.cpuSeconds() / one.cpuSeconds();
             md.append(
                     String.format(
                             Locale.ROOT,
@@ -142,16 +148,10 @@ public final class ScalingCurve implements Callable<Integer> {
                             r.slots(),
                             r.cpus(),
                             r.wallSeconds(),
-                            one == null ? "-" : String.format(Locale.ROOT, "%.2f×", speedup),
-                            one == null
-                                    ? "-"
-                                    : String.format(
-                                            Locale.ROOT, "%.0f %%", 100 * speedup / r.slots()),
+                            againstOneSlot(one, "%.2f×", speedup),
+                            againstOneSlot(one, "%.0f %%", 100 * speedup / r.slots()),
                             r.cpuSeconds(),
-                            one == null
-                                    ? "-"
-                                    : String.format(
-                                            Locale.ROOT, "%.2f", r.cpuSeconds() / one.cpuSeconds()),
+                            againstOneSlot(one, "%.2f", cpuVsOne),
                             100 * r.busy(),
                             r.cpuSeconds() / r.clipSeconds(),
                             r.chunks(),
