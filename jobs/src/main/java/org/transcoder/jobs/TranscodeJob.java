@@ -12,14 +12,17 @@ import org.transcoder.connectors.events.IncomingUpload;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.operators.OperatorSettings;
+import org.transcoder.operators.functions.AcceptUpload;
 import org.transcoder.operators.functions.AssembleVideo;
 import org.transcoder.operators.functions.EncodeAudio;
 import org.transcoder.operators.functions.EncodeChunk;
 import org.transcoder.operators.functions.ExtractThumbnails;
-import org.transcoder.operators.functions.MediaTaskFunction;
 import org.transcoder.operators.functions.Outputs;
 import org.transcoder.operators.functions.ParseUploads;
 import org.transcoder.operators.functions.PrepareVideo;
+import org.transcoder.operators.functions.PublishVideo;
+import org.transcoder.operators.functions.RetryingAsyncFunction;
+import org.transcoder.operators.functions.RouteTasks;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
 
@@ -52,20 +55,54 @@ public final class TranscodeJob {
             Sink<VideoRecord> failures,
             OperatorSettings settings,
             int encodeParallelism) {
+        define(
+                env,
+                uploads,
+                metadata,
+                completions,
+                failures,
+                settings,
+                encodeParallelism,
+                (event, attempt) -> {});
+    }
+
+    /** The topology with a fault injected into preparation (tests of poison uploads). */
+    public static void define(
+            StreamExecutionEnvironment env,
+            Source<IncomingUpload, ?, ?> uploads,
+            Sink<VideoRecord> metadata,
+            Sink<VideoRecord> completions,
+            Sink<VideoRecord> failures,
+            OperatorSettings settings,
+            int encodeParallelism,
+            PrepareVideo.Fault prepareFault) {
         DataStream<IncomingUpload> incoming =
                 env.fromSource(uploads, WatermarkStrategy.noWatermarks(), "Upload events")
                         .uid(Uids.UPLOAD_SOURCE)
                         .name("Upload events");
         SingleOutputStreamOperator<UploadEvent> events =
                 incoming.process(new ParseUploads()).uid(Uids.PARSE_UPLOADS).name("Parse uploads");
-        SingleOutputStreamOperator<MediaTask> chunkTasks =
+        SingleOutputStreamOperator<UploadEvent> accepted =
                 events.keyBy(UploadEvent::getVideoId)
-                        .process(new PrepareVideo(settings))
+                        .process(new AcceptUpload())
+                        .uid(Uids.ACCEPT_UPLOAD)
+                        .name("Accept upload");
+        SingleOutputStreamOperator<MediaTask> chunkTasks =
+                async(
+                                accepted,
+                                new PrepareVideo(settings, prepareFault),
+                                prepareTimeoutMillis(settings))
                         .uid(Uids.PREPARE_VIDEO)
-                        .name("Prepare video");
+                        .name("Prepare video")
+                        .process(new RouteTasks())
+                        .uid(Uids.ROUTE_TASKS)
+                        .name("Route tasks");
 
         DataStream<TaskResult> chunkResults =
-                async(chunkTasks.rebalance(), new EncodeChunk(settings), settings)
+                async(
+                                chunkTasks.rebalance(),
+                                new EncodeChunk(settings),
+                                taskTimeoutMillis(settings))
                         .setParallelism(encodeParallelism)
                         .uid(Uids.ENCODE_CHUNK)
                         .name("Encode chunk");
@@ -73,18 +110,18 @@ public final class TranscodeJob {
                 async(
                                 chunkTasks.getSideOutput(Outputs.AUDIO_TASKS),
                                 new EncodeAudio(settings),
-                                settings)
+                                taskTimeoutMillis(settings))
                         .uid(Uids.ENCODE_AUDIO)
                         .name("Encode audio");
         DataStream<TaskResult> thumbnailResults =
                 async(
                                 chunkTasks.getSideOutput(Outputs.THUMBNAIL_TASKS),
                                 new ExtractThumbnails(settings),
-                                settings)
+                                taskTimeoutMillis(settings))
                         .uid(Uids.THUMBNAILS)
                         .name("Thumbnails");
 
-        DataStream<VideoRecord> assembled =
+        SingleOutputStreamOperator<VideoRecord> assembled =
                 chunkTasks
                         .getSideOutput(Outputs.PLANS)
                         .connect(chunkResults.union(audioResults, thumbnailResults))
@@ -92,10 +129,19 @@ public final class TranscodeJob {
                         .process(new AssembleVideo(settings))
                         .uid(Uids.ASSEMBLE_VIDEO)
                         .name("Assemble video");
+        DataStream<VideoRecord> published =
+                async(
+                                assembled.getSideOutput(Outputs.PUBLICATIONS),
+                                new PublishVideo(settings),
+                                taskTimeoutMillis(settings))
+                        .uid(Uids.PUBLISH_VIDEO)
+                        .name("Publish video");
 
         DataStream<VideoRecord> rejectedEvents = events.getSideOutput(Outputs.REJECTED_EVENTS);
         DataStream<VideoRecord> records =
                 assembled.union(
+                        published,
+                        accepted.getSideOutput(Outputs.STATUS),
                         chunkTasks.getSideOutput(Outputs.STATUS),
                         rejectedEvents.filter(ParseUploads::identifiesVideo));
 
@@ -110,12 +156,24 @@ public final class TranscodeJob {
         rejectedEvents.sinkTo(failures).uid(Uids.FAILURE_SINK).name("Failures");
     }
 
-    private static SingleOutputStreamOperator<TaskResult> async(
-            DataStream<MediaTask> tasks, MediaTaskFunction fn, OperatorSettings settings) {
-        // The timeout only backs up the function's own per-process deadline and retries.
-        long timeoutMillis =
-                settings.taskTimeout().toMillis() * (settings.maxAttempts() + 1) + 60_000;
+    private static <I, O> SingleOutputStreamOperator<O> async(
+            DataStream<I> in, RetryingAsyncFunction<I, O> fn, long timeoutMillis) {
         return AsyncDataStream.unorderedWait(
-                tasks, fn, timeoutMillis, TimeUnit.MILLISECONDS, ASYNC_CAPACITY);
+                in, fn, timeoutMillis, TimeUnit.MILLISECONDS, ASYNC_CAPACITY);
+    }
+
+    /**
+     * Only backs up the function's own per-process deadlines and retries (storage errors are
+     * retried for {@link OperatorSettings#STORAGE_RETRY_FOR}).
+     */
+    private static long taskTimeoutMillis(OperatorSettings settings) {
+        return settings.taskTimeout().toMillis() * (settings.maxAttempts() + 1)
+                + OperatorSettings.STORAGE_RETRY_FOR.toMillis()
+                + 60_000;
+    }
+
+    /** Preparation runs several native steps (probe, decode check, one stream copy a chunk). */
+    private static long prepareTimeoutMillis(OperatorSettings settings) {
+        return 3 * taskTimeoutMillis(settings);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.Preconditions;
+import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.metadata.JdbcSettings;
 import org.transcoder.connectors.metadata.RedisSettings;
 import org.transcoder.media.encode.EncodeSpec;
@@ -26,6 +27,7 @@ public record TranscodeJobConfig(
         String completionsTopic,
         String failuresTopic,
         String groupId,
+        Duration transactionTimeout,
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
@@ -54,6 +56,14 @@ public record TranscodeJobConfig(
                     .stringType()
                     .defaultValue("video-failures")
                     .withDescription("Topic of rejected (malformed or invalid) upload events.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            key("kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(CompletionSink.TRANSACTION_TIMEOUT)
+                    .withDescription(
+                            "Kafka transaction timeout of the exactly-once sinks; at most the broker's"
+                                    + " transaction.max.timeout.ms. A checkpoint held up longer than"
+                                    + " this fails the sink (a restart).");
     public static final ConfigOption<String> GROUP_ID =
             key("kafka.group-id")
                     .stringType()
@@ -128,6 +138,13 @@ public record TranscodeJobConfig(
                     .intType()
                     .defaultValue(1)
                     .withDescription("Encodes running at once in one encoder instance.");
+    public static final ConfigOption<Integer> PREPARE_CONCURRENCY =
+            key("prepare.concurrency")
+                    .intType()
+                    .defaultValue(OperatorSettings.DEFAULT_PREPARE_CONCURRENCY)
+                    .withDescription(
+                            "Uploads probed, checked and staged at once, off the task thread: one huge"
+                                    + " upload never holds up the others or a checkpoint.");
     public static final ConfigOption<Integer> ENCODE_THREADS =
             key("encode.x264-threads")
                     .intType()
@@ -152,7 +169,9 @@ public record TranscodeJobConfig(
                     .durationType()
                     .defaultValue(Duration.ofHours(2))
                     .withDescription(
-                            "A video not finished by then ends FAILED with DEADLINE_EXCEEDED.");
+                            "A video not finished this long (plus 20 s per second of video) after it was"
+                                    + " accepted ends FAILED with DEADLINE_EXCEEDED: no video stays"
+                                    + " PROCESSING forever.");
 
     public static TranscodeJobConfig fromArgs(String[] args) {
         return from(Configuration.fromMap(parseArgs(args)));
@@ -182,6 +201,7 @@ public record TranscodeJobConfig(
                         c.get(MAX_ATTEMPTS),
                         c.get(TASK_TIMEOUT),
                         c.get(ENCODE_CONCURRENCY),
+                        c.get(PREPARE_CONCURRENCY),
                         c.get(ENCODE_THREADS),
                         Math.max(1, c.get(ENCODE_PARALLELISM)) * c.get(ENCODE_CONCURRENCY));
         int parallelism = c.get(ENCODE_PARALLELISM);
@@ -193,6 +213,7 @@ public record TranscodeJobConfig(
                 c.get(COMPLETIONS_TOPIC),
                 c.get(FAILURES_TOPIC),
                 c.get(GROUP_ID),
+                c.get(TRANSACTION_TIMEOUT),
                 c.get(JDBC_URL),
                 c.get(JDBC_USER),
                 c.get(JDBC_PASSWORD),

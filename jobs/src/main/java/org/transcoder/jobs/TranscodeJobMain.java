@@ -5,6 +5,7 @@ import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.kafka.UploadSource;
 import org.transcoder.connectors.metadata.MetadataSink;
 import org.transcoder.connectors.metadata.MetadataStore;
+import org.transcoder.operators.functions.PrepareVideo;
 
 /**
  * Entry point for {@code flink run}: builds the production ends (Kafka, metadata store) and the
@@ -26,6 +27,14 @@ public final class TranscodeJobMain {
 
     /** The production topology on the given environment (also used by local mode). */
     public static void build(StreamExecutionEnvironment env, TranscodeJobConfig config) {
+        build(env, config, (event, attempt) -> {});
+    }
+
+    /** The production topology with a fault injected into preparation (tests of poison uploads). */
+    public static void build(
+            StreamExecutionEnvironment env,
+            TranscodeJobConfig config,
+            PrepareVideo.Fault prepareFault) {
         // A handful of records per video, each standing for seconds of native work: flushing
         // every record costs nothing here, and saves the periodic output flushers (a thread per
         // task waking every 100 ms) and up to 100 ms a hop of latency.
@@ -38,9 +47,15 @@ public final class TranscodeJobMain {
                 CompletionSink.exactlyOnce(
                         config.kafkaBootstrap(),
                         config.completionsTopic(),
-                        "transcoder-completions"),
-                CompletionSink.atLeastOnce(config.kafkaBootstrap(), config.failuresTopic()),
+                        "transcoder-completions",
+                        config.transactionTimeout()),
+                CompletionSink.exactlyOnce(
+                        config.kafkaBootstrap(),
+                        config.failuresTopic(),
+                        "transcoder-failures",
+                        config.transactionTimeout()),
                 config.operators(),
-                config.encodeParallelism());
+                config.encodeParallelism(),
+                prepareFault);
     }
 }

@@ -7,11 +7,14 @@ package org.transcoder.jobs;
 public final class Uids {
     public static final String UPLOAD_SOURCE = "upload-source";
     public static final String PARSE_UPLOADS = "parse-uploads";
+    public static final String ACCEPT_UPLOAD = "accept-upload";
     public static final String PREPARE_VIDEO = "prepare-video";
+    public static final String ROUTE_TASKS = "route-tasks";
     public static final String ENCODE_CHUNK = "encode-chunk";
     public static final String ENCODE_AUDIO = "encode-audio";
     public static final String THUMBNAILS = "thumbnails";
     public static final String ASSEMBLE_VIDEO = "assemble-video";
+    public static final String PUBLISH_VIDEO = "publish-video";
     public static final String METADATA_SINK = "metadata-sink";
     public static final String COMPLETION_SINK = "completion-sink";
     public static final String FAILURE_SINK = "failure-sink";

@@ -16,10 +16,12 @@ import org.transcoder.media.validate.ValidationPolicy;
  * @param sourceRoots file:// prefixes uploads may be read from (s3:// sources are always allowed)
  * @param publicBaseUrl base URL viewers reach outputRoot under (a CDN); outputRoot when blank
  * @param localWorkDir local scratch space on each TaskManager
- * @param videoDeadline a video not done by then ends FAILED with DEADLINE_EXCEEDED
+ * @param videoDeadline a video not done by this plus {@link #DEADLINE_PER_VIDEO_SECOND} per second
+ *     of video after it was accepted ends FAILED with DEADLINE_EXCEEDED
  * @param maxAttempts tries of a task that fails for a transient reason (crash, timeout, storage)
  * @param taskTimeout a native step running longer is killed and counts as a transient failure
  * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
+ * @param prepareConcurrency uploads prepared (probed, checked, staged) at once per instance
  * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
  * @param chunkSeconds chunk length target; 0: chosen per video from its length and encodeSlots
  * @param encodeSlots encodes the job runs at once (encode parallelism x concurrency)
@@ -36,6 +38,7 @@ public record OperatorSettings(
         int maxAttempts,
         Duration taskTimeout,
         int encodeConcurrency,
+        int prepareConcurrency,
         int threadsPerEncode,
         int encodeSlots)
         implements Serializable {
@@ -51,12 +54,40 @@ public record OperatorSettings(
                 "encodeConcurrency must be >= 1, got %s",
                 encodeConcurrency);
         Preconditions.checkArgument(
+                prepareConcurrency >= 1,
+                "prepareConcurrency must be >= 1, got %s",
+                prepareConcurrency);
+        Preconditions.checkArgument(
                 chunkSeconds == 0 || chunkSeconds >= 1,
                 "chunkSeconds must be 0 (automatic) or >= 1, got %s",
                 chunkSeconds);
         Preconditions.checkArgument(
                 encodeSlots >= 1, "encodeSlots must be >= 1, got %s", encodeSlots);
         sourceRoots = List.copyOf(sourceRoots);
+    }
+
+    /**
+     * Uploads prepared at once: preparation is mostly waiting (downloads, ffprobe, stream copies),
+     * so a few at once keep one huge upload from holding up the small ones behind it.
+     */
+    public static final int DEFAULT_PREPARE_CONCURRENCY = 4;
+
+    /**
+     * Time a video may take per second of its duration, on top of {@code videoDeadline}: about 20
+     * times the encode time of a 1080p ladder on two cores, so only a stuck video reaches it.
+     */
+    public static final Duration DEADLINE_PER_VIDEO_SECOND = Duration.ofSeconds(20);
+
+    /**
+     * A step failing with STORAGE_ERROR is retried (backoff up to 10 s) for at least this long: an
+     * object store that is down for a minute delays videos instead of failing them.
+     */
+    public static final Duration STORAGE_RETRY_FOR = Duration.ofMinutes(2);
+
+    /** How long a video of this duration may take from its acceptance to READY. */
+    public Duration deadlineFor(double durationSeconds) {
+        return videoDeadline.plusMillis(
+                (long) (Math.max(0, durationSeconds) * DEADLINE_PER_VIDEO_SECOND.toMillis()));
     }
 
     public static OperatorSettings defaults(String outputRoot, List<String> sourceRoots) {
@@ -72,6 +103,7 @@ public record OperatorSettings(
                 3,
                 Duration.ofMinutes(10),
                 1,
+                DEFAULT_PREPARE_CONCURRENCY,
                 EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
                 1);
     }
@@ -89,6 +121,7 @@ public record OperatorSettings(
                 maxAttempts,
                 taskTimeout,
                 concurrency,
+                prepareConcurrency,
                 threads,
                 encodeSlots);
     }

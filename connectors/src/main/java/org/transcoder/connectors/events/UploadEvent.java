@@ -18,6 +18,16 @@ public class UploadEvent {
     public static final int MIN_PRIORITY = -100;
     public static final int MAX_PRIORITY = 100;
 
+    /**
+     * Labels are copied into every record of the video (database, cache, completion topic), so they
+     * are bounded: at most this many, keys like ids, values short and without control characters
+     * (PostgreSQL refuses NUL).
+     */
+    public static final int MAX_LABELS = 32;
+
+    public static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    public static final int MAX_LABEL_VALUE = 256;
+
     private String videoId;
     private String sourceUri;
     private String profile;
@@ -40,6 +50,13 @@ public class UploadEvent {
         }
         if (sourceUri == null || sourceUri.isBlank()) {
             return Optional.of("sourceUri is required");
+        }
+        if (sourceUri.length() > StoredText.MAX_VALUE) {
+            return Optional.of(
+                    "sourceUri must be at most "
+                            + StoredText.MAX_VALUE
+                            + " characters, got "
+                            + sourceUri.length());
         }
         URI uri;
         try {
@@ -77,6 +94,33 @@ public class UploadEvent {
                             + MAX_PRIORITY
                             + ", got "
                             + priority);
+        }
+        return labelProblem();
+    }
+
+    private Optional<String> labelProblem() {
+        if (labels.size() > MAX_LABELS) {
+            return Optional.of("at most " + MAX_LABELS + " labels, got " + labels.size());
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
+                return Optional.of(
+                        "label keys must match "
+                                + LABEL_KEY.pattern()
+                                + ", got "
+                                + quote(e.getKey()));
+            }
+            String v = e.getValue();
+            if (v == null
+                    || v.length() > MAX_LABEL_VALUE
+                    || !v.equals(StoredText.clean(v, MAX_LABEL_VALUE))) {
+                return Optional.of(
+                        "label '"
+                                + e.getKey()
+                                + "' must be a string of at most "
+                                + MAX_LABEL_VALUE
+                                + " characters without control characters");
+            }
         }
         return Optional.empty();
     }

@@ -105,23 +105,25 @@ public class VideoRecord {
     }
 
     public void setReasonCode(String reasonCode) {
-        this.reasonCode = reasonCode;
+        this.reasonCode = StoredText.clean(reasonCode, 64);
     }
 
     public String getMessage() {
         return message;
     }
 
+    /** Cleaned and bounded ({@link StoredText}): messages can echo what an upload sent. */
     public void setMessage(String message) {
-        this.message = message;
+        this.message = StoredText.clean(message, StoredText.MAX_MESSAGE);
     }
 
     public String getSourceUri() {
         return sourceUri;
     }
 
+    /** Cleaned and bounded ({@link StoredText}): the URI is what the upload event said. */
     public void setSourceUri(String sourceUri) {
-        this.sourceUri = sourceUri;
+        this.sourceUri = StoredText.clean(sourceUri, StoredText.MAX_VALUE);
     }
 
     /** The master.m3u8 URI once READY. */

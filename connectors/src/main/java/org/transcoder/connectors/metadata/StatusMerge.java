@@ -6,9 +6,11 @@ import org.transcoder.connectors.events.VideoStatus;
 /**
  * Decides what the store keeps when an update arrives. Records can come late or twice (replays
  * after a restart, progress racing a completion), so the store only moves forward: a status never
- * goes down in rank (RECEIVED &lt; PROCESSING &lt; READY/FAILED), progress never goes down, and a
- * terminal record is only replaced by a record with the same status (a replay), never by another
- * status: the first outcome of a video is its outcome.
+ * goes down in rank (RECEIVED &lt; PROCESSING &lt; READY/FAILED) and progress never goes down. Of
+ * the terminal records READY is the final truth: a READY is never replaced by FAILED (a late
+ * failure of a task that was retried), while a FAILED is replaced by a later READY (the video was
+ * retried after a transient failure, or uploaded again, and made it). Otherwise a terminal record
+ * is only replaced by one with the same status (a replay).
  */
 public final class StatusMerge {
 
@@ -34,8 +36,12 @@ public final class StatusMerge {
         if (stored == null) {
             return next;
         }
+        boolean readyAfterFailure =
+                stored.getStatus() == VideoStatus.FAILED && next.getStatus() == VideoStatus.READY;
         if (next.getStatus().rank() < stored.getStatus().rank()
-                || (stored.getStatus().isTerminal() && next.getStatus() != stored.getStatus())) {
+                || (stored.getStatus().isTerminal()
+                        && next.getStatus() != stored.getStatus()
+                        && !readyAfterFailure)) {
             return stored;
         }
         if (!next.getStatus().isTerminal()) {

@@ -109,6 +109,27 @@ class UploadEventTest {
     }
 
     @Test
+    void labelsAndSourceUriAreBoundedAndFreeOfControlCharacters() {
+        UploadEvent e = UploadEvent.of("v", "s3://b/k");
+        e.setLabels(Map.of("user", "u1", "app.version", "1.2"));
+        assertThat(e.problem()).isEmpty();
+        e.setLabels(Map.of("user", "nul\u0000"));
+        assertThat(e.problem()).get().asString().contains("without control characters");
+        e.setLabels(Map.of("bad key", "x"));
+        assertThat(e.problem()).get().asString().startsWith("label keys must match");
+        e.setLabels(Map.of("k", "x".repeat(UploadEvent.MAX_LABEL_VALUE + 1)));
+        assertThat(e.problem()).isPresent();
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i <= UploadEvent.MAX_LABELS; i++) {
+            many.put("k" + i, "v");
+        }
+        e.setLabels(many);
+        assertThat(e.problem()).get().asString().startsWith("at most 32 labels");
+        UploadEvent longUri = UploadEvent.of("v", "s3://b/" + "k".repeat(StoredText.MAX_VALUE));
+        assertThat(longUri.problem()).get().asString().startsWith("sourceUri must be at most");
+    }
+
+    @Test
     void roundTrip() {
         UploadEvent e = UploadEvent.of("v-1", "s3://uploads/v-1.mov");
         e.setPriority(-3);

@@ -18,7 +18,7 @@ class KafkaConnectorsTest {
 
     @Test
     void badTopicAndMissingPrefixAreRejected() {
-        assertThatThrownBy(() -> CompletionSink.atLeastOnce("localhost:9092", "bad topic"))
+        assertThatThrownBy(() -> CompletionSink.exactlyOnce("localhost:9092", "bad topic", "p"))
                 .hasMessage("topic must be 1-249 characters of [A-Za-z0-9._-], got 'bad topic'");
         assertThatThrownBy(() -> CompletionSink.exactlyOnce("localhost:9092", "t", null))
                 .hasMessage("transactionalIdPrefix must not be blank, got 'null'");
@@ -32,6 +32,6 @@ class KafkaConnectorsTest {
                 .isNotNull();
         assertThat(CompletionSink.exactlyOnce("localhost:9092", "video-completions", "tx"))
                 .isNotNull();
-        assertThat(CompletionSink.atLeastOnce("localhost:9092", "video-failures")).isNotNull();
+        assertThat(CompletionSink.exactlyOnce("localhost:9092", "video-failures", "p")).isNotNull();
     }
 }

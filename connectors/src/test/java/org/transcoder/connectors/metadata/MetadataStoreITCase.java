@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.metrics.SimpleCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.embedded.EmbeddedPostgres;
 import org.transcoder.connectors.embedded.EmbeddedRedis;
 import org.transcoder.connectors.events.RenditionRecord;
+import org.transcoder.connectors.events.StoredText;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 
@@ -140,5 +143,41 @@ class MetadataStoreITCase {
     @Test
     void findUnknownIsEmpty() {
         assertThat(store.find("nobody")).isEmpty();
+    }
+
+    @Test
+    void textFromAnUploadIsStoredCleanedAndBounded() {
+        VideoRecord r =
+                VideoRecord.failed(
+                        "nul-1",
+                        "s3://b/a\u0000b",
+                        "INVALID_EVENT",
+                        "bad: " + "x\u0000".repeat(3000));
+        VideoRecord stored = store.upsert(r);
+        assertThat(stored.getSourceUri()).isEqualTo("s3://b/a\uFFFDb");
+        assertThat(stored.getMessage()).hasSize(StoredText.MAX_MESSAGE).doesNotContain("\u0000");
+        assertThat(store.find("nul-1").orElseThrow().getMessage()).isEqualTo(stored.getMessage());
+    }
+
+    @Test
+    void aRecordTheDatabaseRefusesIsStoredReducedAndNeverThrows() throws Exception {
+        VideoRecord r = VideoRecord.failed("refused-1", "s3://b/k", "CORRUPT_INPUT", "broken");
+        r.setLabels(Map.of("user", "nul\u0000inside")); // labels are checked by UploadEvent only
+        SimpleCounter rejected = new SimpleCounter();
+        try (MetadataStore own = new MetadataStore(postgres.settings(), redis.settings())) {
+            MetadataSink.Writer writer =
+                    new MetadataSink.Writer(
+                            own, Duration.ofSeconds(5), 10, new SimpleCounter(), rejected);
+            writer.write(r, null);
+        }
+        assertThat(rejected.getCount()).isEqualTo(1);
+        VideoRecord stored = store.find("refused-1").orElseThrow();
+        assertThat(stored.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(stored.getReasonCode()).isEqualTo("CORRUPT_INPUT");
+        assertThat(stored.getLabels()).isEmpty();
+        assertThat(stored.getMessage())
+                .startsWith("CORRUPT_INPUT: record refused by the metadata store");
+        assertThat(store.cached("refused-1").orElseThrow().getStatus())
+                .isEqualTo(VideoStatus.FAILED);
     }
 }

@@ -42,6 +42,21 @@ class StatusMergeTest {
     }
 
     @Test
+    void readyAfterAFailureWinsAndAFailureNeverReplacesReady() {
+        VideoRecord failed =
+                StatusMerge.merge(null, VideoRecord.failed("v", "s3://b/k", "STORAGE_ERROR", "x"));
+        VideoRecord ready =
+                StatusMerge.merge(failed, VideoRecord.ready("v", null, "m", null, 3, List.of()));
+        assertThat(ready.getStatus()).isEqualTo(VideoStatus.READY);
+        assertThat(ready.getReasonCode()).isNull();
+        assertThat(ready.getSourceUri()).isEqualTo("s3://b/k");
+        assertThat(StatusMerge.merge(ready, VideoRecord.failed("v", null, "X", "late")))
+                .isSameAs(ready);
+        assertThat(StatusMerge.merge(failed, VideoRecord.processing("v", null, 50)))
+                .isSameAs(failed);
+    }
+
+    @Test
     void receivedAfterProcessingIsIgnoredButLabelsSurviveProgress() {
         VideoRecord received =
                 StatusMerge.merge(null, VideoRecord.received("v", "s3://b/k", Map.of("u", "1")));

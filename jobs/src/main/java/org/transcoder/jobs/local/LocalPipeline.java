@@ -34,6 +34,7 @@ import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.jobs.TranscodeJobMain;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
+import org.transcoder.operators.functions.PrepareVideo;
 
 /**
  * The whole pipeline on one machine: real Kafka, S3 (s3proxy), PostgreSQL and Redis started in this
@@ -164,6 +165,15 @@ public final class LocalPipeline implements AutoCloseable {
     public static LocalPipeline start(
             Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
             throws Exception {
+        return start(s, flinkOverrides, (event, attempt) -> {});
+    }
+
+    /** Starts with a fault injected into preparation (tests of poison uploads). */
+    public static LocalPipeline start(
+            Settings s,
+            java.util.function.Consumer<Configuration> flinkOverrides,
+            PrepareVideo.Fault prepareFault)
+            throws Exception {
         // Flink's S3 plugin bundles AWS SDK v1, which otherwise prints a deprecation banner.
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         FfmpegBinaries.get(); // fail fast, before anything starts, when the encoders are missing
@@ -217,7 +227,7 @@ public final class LocalPipeline implements AutoCloseable {
                     s.webUiPort() > 0
                             ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
                             : StreamExecutionEnvironment.createLocalEnvironment(flink);
-            TranscodeJobMain.build(env, config);
+            TranscodeJobMain.build(env, config, prepareFault);
             JobClient job = env.executeAsync("Transcoder (local)");
             LOG.info(
                     "Job {} running; dashboard {}",

@@ -42,6 +42,16 @@ public final class NativeProcess {
 
     private NativeProcess() {}
 
+    /**
+     * True once the JVM is shutting down and its children are being killed: a step that failed then
+     * did not fail on its own input.
+     */
+    public static boolean shuttingDown() {
+        synchronized (LIVE) {
+            return shuttingDown;
+        }
+    }
+
     public static ProcessResult run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -18,14 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
-import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.hls.AudioStream;
 import org.transcoder.media.hls.HlsPackager;
 import org.transcoder.media.hls.SegmentRef;
 import org.transcoder.media.hls.VariantStream;
+import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
+import org.transcoder.operators.model.Publication;
 import org.transcoder.operators.model.RenditionInfo;
 import org.transcoder.operators.model.SegmentInfo;
 import org.transcoder.operators.model.TaskKind;
@@ -33,11 +34,13 @@ import org.transcoder.operators.model.TaskResult;
 import org.transcoder.operators.model.VideoPlan;
 
 /**
- * Reassembles each video, keyed by video id: keeps its plan and finished tasks in keyed state,
- * reports progress, and when every task is done writes the media playlists and then the master
- * playlist (the publish point), emits READY and deletes the staging data. A task that failed for
- * good, or a deadline that passes, ends the video as FAILED. State and timers are cleared either
- * way, so a finished video costs nothing.
+ * Reassembles each video, keyed by video id: keeps its plan and finished tasks in keyed state and
+ * reports progress; when every task is done it builds the media playlists and the master playlist
+ * and hands them, with the READY record, to {@link PublishVideo} (side output {@link
+ * Outputs#PUBLICATIONS}), which writes them off the task thread. A task that failed for good, or a
+ * deadline that passes, ends the video as FAILED the same way (its partial outputs deleted). This
+ * operator does no I/O, so a slow store never holds up other videos or a checkpoint. State and
+ * timers are cleared either way, so a finished video costs nothing.
  */
 public class AssembleVideo
         extends KeyedCoProcessFunction<String, VideoPlan, TaskResult, VideoRecord> {
@@ -51,7 +54,6 @@ public class AssembleVideo
     private transient ValueState<VideoPlan> plan;
     private transient MapState<String, TaskResult> results;
     private transient ValueState<Long> timer;
-    private transient ObjectStorage storage;
     private transient Counter videosReady;
     private transient Counter videosFailed;
     private transient long inFlight;
@@ -73,7 +75,6 @@ public class AssembleVideo
         timer =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("assemble-timer", Long.class));
-        storage = ObjectStorage.of(settings.outputRoot());
         var metrics = getRuntimeContext().getMetricGroup();
         videosReady = metrics.counter("videosReady");
         videosFailed = metrics.counter("videosFailed");
@@ -216,10 +217,11 @@ public class AssembleVideo
                             v.codecs() + audio.map(a -> "," + a.codecs()).orElse(""),
                             settings.publicUrl(playlistKey)));
         }
+        Publication publication = new Publication();
         // Media playlists first, the master (the publish point) last.
         for (Map.Entry<String, String> playlist :
                 HlsPackager.playlists(variants, audio).entrySet()) {
-            storage.putString(StorageLayout.videoFile(id, playlist.getKey()), playlist.getValue());
+            publication.write(StorageLayout.videoFile(id, playlist.getKey()), playlist.getValue());
         }
         String masterKey = StorageLayout.videoFile(id, HlsPackager.MASTER);
         VideoRecord ready =
@@ -227,14 +229,16 @@ public class AssembleVideo
                         id,
                         p.getSourceUri(),
                         settings.publicUrl(masterKey),
-                        settings.publicUrl(StorageLayout.videoFile(id, "thumbnails/poster.jpg")),
+                        settings.publicUrl(
+                                StorageLayout.videoFile(
+                                        id,
+                                        StorageLayout.THUMBNAILS_DIR + "/" + Thumbnails.POSTER)),
                         p.getDurationSeconds(),
                         renditionRecords);
         ready.setLabels(p.getLabels());
         videosReady.inc();
-        LOG.info("Video {} published: {}", id, ready.getManifestUri());
-        finish(p, ctx);
-        out.collect(ready);
+        LOG.info("Video {} assembled: {}", id, ready.getManifestUri());
+        end(p, ready, publication, ctx);
     }
 
     private void fail(
@@ -242,16 +246,21 @@ public class AssembleVideo
             throws Exception {
         videosFailed.inc();
         LOG.info("Video {} failed: {} {}", p.getVideoId(), reason, message);
-        // A half-written ladder must not look playable: remove what the tasks wrote.
-        storage.deleteRecursively(StorageLayout.videoPrefix(p.getVideoId()));
         VideoRecord failed = VideoRecord.failed(p.getVideoId(), p.getSourceUri(), reason, message);
         failed.setLabels(p.getLabels());
-        finish(p, ctx);
-        out.collect(failed);
+        Publication publication = new Publication();
+        // A half-written ladder must not look playable: remove what the tasks wrote.
+        publication.getDeletePrefixes().add(StorageLayout.videoPrefix(p.getVideoId()));
+        end(p, failed, publication, ctx);
     }
 
-    private void finish(VideoPlan p, Context ctx) throws Exception {
-        storage.deleteRecursively(StorageLayout.stagingPrefix(p.getVideoId()));
+    /** Hands the video's end to PublishVideo and clears its state and timer. */
+    private void end(VideoPlan p, VideoRecord record, Publication publication, Context ctx)
+            throws Exception {
+        publication.setRecord(record);
+        publication.setPriority(p.getPriority());
+        publication.getDeletePrefixes().add(StorageLayout.stagingPrefix(p.getVideoId()));
+        ctx.output(Outputs.PUBLICATIONS, publication);
         Long t = timer.value();
         if (t != null) {
             ctx.timerService().deleteProcessingTimeTimer(t);

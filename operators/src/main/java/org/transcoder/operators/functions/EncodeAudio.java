@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.transcoder.media.audio.AudioEncoder;
 import org.transcoder.media.hls.AudioStream;
+import org.transcoder.media.hls.HlsPackager;
 import org.transcoder.media.hls.SegmentRef;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.operators.OperatorSettings;
@@ -21,13 +22,17 @@ public class EncodeAudio extends MediaTaskFunction {
         super(settings);
     }
 
+    private static String audioKey(MediaTask task, String relative) {
+        return StorageLayout.videoFile(task.getVideoId(), HlsPackager.AUDIO_DIR + "/" + relative);
+    }
+
     @Override
     protected String completedMetricName() {
         return "audioEncoded";
     }
 
     @Override
-    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+    protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
@@ -37,22 +42,23 @@ public class EncodeAudio extends MediaTaskFunction {
                     new AudioEncoder(settings.taskTimeout())
                             .encode(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
-            Path dir = out.resolve("audio");
-            upload(
-                    StorageLayout.videoFile(
-                            task.getVideoId(), "audio/" + audio.segments().get(0).initUri()),
-                    dir.resolve(audio.segments().get(0).initUri()));
+            Path dir = out.resolve(HlsPackager.AUDIO_DIR);
+            // Keys carry the upload's generation: a late task of an earlier upload of this video
+            // never overwrites what this one's playlist lists.
+            String init =
+                    StorageLayout.segmentPath(
+                            task.getGeneration(), audio.segments().get(0).initUri());
+            upload(audioKey(task, init), dir.resolve(audio.segments().get(0).initUri()));
             int i = 0;
             for (SegmentRef s : audio.segments()) {
-                upload(
-                        StorageLayout.videoFile(task.getVideoId(), "audio/" + s.uri()),
-                        dir.resolve(s.uri()));
+                String segment = StorageLayout.segmentPath(task.getGeneration(), s.uri());
+                upload(audioKey(task, segment), dir.resolve(s.uri()));
                 infos.add(
                         new SegmentInfo(
-                                "audio",
+                                HlsPackager.AUDIO_DIR,
                                 i++,
-                                s.uri(),
-                                s.initUri(),
+                                segment,
+                                init,
                                 s.durationSeconds(),
                                 s.bytes(),
                                 0,

@@ -52,7 +52,7 @@ public class EncodeChunk extends MediaTaskFunction {
     }
 
     @Override
-    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+    protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
         Path staged = scratch.resolve("chunk.nut");
         try {
             storage.download(task.getInput(), staged);
@@ -82,15 +82,18 @@ public class EncodeChunk extends MediaTaskFunction {
         int frames = 0;
         for (EncodedSegment s : segments) {
             String dir = s.rendition() + "/";
+            // Inits are named by content hash (the same bytes under the same key); segments carry
+            // the upload's generation.
+            String segment =
+                    StorageLayout.segmentPath(
+                            task.getGeneration(), s.segmentFile().getFileName().toString());
             upload(StorageLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
-            upload(
-                    StorageLayout.videoFile(task.getVideoId(), dir + s.segmentFile().getFileName()),
-                    s.segmentFile());
+            upload(StorageLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
             infos.add(
                     new SegmentInfo(
                             s.rendition(),
                             s.index(),
-                            s.segmentFile().getFileName().toString(),
+                            segment,
                             s.initName(),
                             s.durationSeconds(),
                             s.bytes(),

@@ -26,7 +26,7 @@ public class ExtractThumbnails extends MediaTaskFunction {
     }
 
     @Override
-    protected TaskResult run(MediaTask task, Path scratch, int attempt) throws Exception {
+    protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
@@ -36,7 +36,9 @@ public class ExtractThumbnails extends MediaTaskFunction {
                     ThumbnailExtractor.extract(source.path(), info, spec, scratch.resolve("out"));
             for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
                 upload(
-                        StorageLayout.videoFile(task.getVideoId(), "thumbnails/" + p.getFileName()),
+                        StorageLayout.videoFile(
+                                task.getVideoId(),
+                                StorageLayout.THUMBNAILS_DIR + "/" + p.getFileName()),
                         p);
             }
             return TaskResult.success(

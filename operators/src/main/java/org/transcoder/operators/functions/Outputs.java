@@ -3,6 +3,7 @@ package org.transcoder.operators.functions;
 import org.apache.flink.util.OutputTag;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.Publication;
 import org.transcoder.operators.model.VideoPlan;
 
 /** Side outputs of the operators. */
@@ -19,6 +20,9 @@ public final class Outputs {
 
     /** Each accepted video's plan, for the assembler. */
     public static final OutputTag<VideoPlan> PLANS = new OutputTag<>("plans") {};
+
+    /** Each video's end (playlists to write, data to delete, its terminal record). */
+    public static final OutputTag<Publication> PUBLICATIONS = new OutputTag<>("publications") {};
 
     public static final OutputTag<MediaTask> AUDIO_TASKS = new OutputTag<>("audio-tasks") {};
 

@@ -1,25 +1,16 @@
 package org.transcoder.operators.functions;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
-import org.transcoder.connectors.storage.ObjectStorage;
-import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
@@ -38,110 +29,88 @@ import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
 import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.Preparation;
 import org.transcoder.operators.model.RenditionInfo;
 import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.VideoPlan;
 
 /**
- * First step of a video, keyed by video id: ignores a repeated event for a video already accepted
- * with the same source, then validates and probes the upload, plans its chunks, stages them by
- * stream copy, and emits the plan (to the assembler) and its tasks (to the encoders). A rejected
- * upload ends here as FAILED with its reason.
+ * Prepares an accepted upload off the task thread: validates and probes it, plans its chunks,
+ * stages them by stream copy, and produces the plan and its tasks, or the FAILED record with the
+ * reason. Several uploads are prepared at once ({@code prepare.concurrency}), so one slow upload (a
+ * huge file, a probe that takes minutes) holds up neither the others nor any checkpoint, and every
+ * step has a deadline. An unexpected exception is retried like a transient failure and then ends
+ * the video FAILED with INTERNAL_ERROR; nothing here can fail the job.
  */
-public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, MediaTask> {
+public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrepareVideo.class);
 
-    static final Duration ACCEPTED_TTL = Duration.ofDays(30);
+    /**
+     * A seam for tests: runs before each attempt's work (production: nothing). Lets a test make a
+     * preparation slow or throw an unexpected exception, as a hostile upload could.
+     */
+    public interface Fault extends java.io.Serializable {
+        void beforeAttempt(UploadEvent event, int attempt) throws Exception;
+    }
 
-    private final OperatorSettings settings;
-    private transient ValueState<String> acceptedSource;
-    private transient ObjectStorage storage;
+    private final Fault fault;
     private transient Counter videosAccepted;
     private transient Counter videosRejected;
-    private transient Counter duplicatesIgnored;
 
     public PrepareVideo(OperatorSettings settings) {
-        this.settings = settings;
+        this(settings, (event, attempt) -> {});
+    }
+
+    public PrepareVideo(OperatorSettings settings, Fault fault) {
+        super(settings);
+        this.fault = fault;
     }
 
     @Override
-    public void open(OpenContext ctx) {
-        acceptedSource =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "prepare-accepted-source", String.class));
-        storage = ObjectStorage.of(settings.outputRoot());
+    public void open(OpenContext ctx) throws Exception {
+        super.open(ctx);
         var metrics = getRuntimeContext().getMetricGroup();
         videosAccepted = metrics.counter("videosAccepted");
         videosRejected = metrics.counter("videosRejected");
-        duplicatesIgnored = metrics.counter("duplicatesIgnored");
     }
 
     @Override
-    public void processElement(UploadEvent event, Context ctx, Collector<MediaTask> out)
-            throws Exception {
-        if (Objects.equals(acceptedSource.value(), event.getSourceUri())) {
-            duplicatesIgnored.inc();
-            LOG.info(
-                    "Ignoring duplicate upload event for {} ({})",
-                    event.getVideoId(),
-                    event.getSourceUri());
-            return;
-        }
-        acceptedSource.update(event.getSourceUri());
-        ctx.output(
-                Outputs.STATUS,
-                VideoRecord.received(event.getVideoId(), event.getSourceUri(), event.getLabels()));
-        Path scratch =
-                Path.of(
-                        settings.localWorkDir(),
-                        "prepare-" + event.getVideoId() + "-" + System.nanoTime());
-        try {
-            prepare(event, scratch, ctx, out);
-            videosAccepted.inc();
-        } catch (MediaException e) {
-            videosRejected.inc();
-            LOG.info("Upload {} rejected: {}", event.getVideoId(), e.toString());
-            storage.deleteRecursively(StorageLayout.stagingPrefix(event.getVideoId()));
-            VideoRecord failed =
-                    VideoRecord.failed(
-                            event.getVideoId(),
-                            event.getSourceUri(),
-                            e.reason().name(),
-                            e.getMessage());
-            failed.setLabels(event.getLabels());
-            ctx.output(Outputs.STATUS, failed);
-        } finally {
-            LocalFiles.deleteQuietly(scratch);
-        }
+    protected String completedMetricName() {
+        return "videosPrepared";
     }
 
-    private void reject(UploadEvent event, ReasonCode reason, String message, Context ctx)
-            throws IOException {
+    @Override
+    protected int priority(UploadEvent event) {
+        return event.getPriority();
+    }
+
+    @Override
+    protected int threads() {
+        return settings.prepareConcurrency();
+    }
+
+    @Override
+    protected Preparation failure(
+            UploadEvent event, ReasonCode reason, String message, int attempts) {
         videosRejected.inc();
         LOG.info("Upload {} rejected: {} {}", event.getVideoId(), reason, message);
-        if (reason.isTransient()
-                || reason == ReasonCode.SOURCE_MISSING
-                || reason == ReasonCode.INTERNAL_ERROR) {
-            // The same event may succeed later (object uploaded late, storage back): let it in.
-            acceptedSource.clear();
-        }
         try {
             storage.deleteRecursively(StorageLayout.stagingPrefix(event.getVideoId()));
         } catch (RuntimeException e) {
+            // The orphan sweep removes it later.
             LOG.warn("Cannot delete staging of {}: {}", event.getVideoId(), e.toString());
         }
         VideoRecord failed =
                 VideoRecord.failed(
                         event.getVideoId(), event.getSourceUri(), reason.name(), message);
         failed.setLabels(event.getLabels());
-        ctx.output(Outputs.STATUS, failed);
+        return Preparation.failed(failed);
     }
 
-    private void prepare(UploadEvent event, Path scratch, Context ctx, Collector<MediaTask> out)
-            throws MediaException, IOException {
+    @Override
+    protected Preparation attempt(UploadEvent event, Path scratch, int attempt) throws Exception {
+        fault.beforeAttempt(event, attempt);
         Ladder ladder;
         try {
             ladder =
@@ -152,7 +121,10 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
         } catch (IllegalArgumentException e) {
             throw new MediaException(ReasonCode.INVALID_EVENT, e.getMessage());
         }
-        Files.createDirectories(scratch);
+        // The upload's generation: keys of its staged chunks and segments carry it, so a late
+        // task of an earlier upload of the same video never overwrites this one's objects.
+        long generation = System.currentTimeMillis();
+        String videoId = event.getVideoId();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(event.getSourceUri(), settings.sourceRoots(), scratch)) {
             MediaInfo info = MediaProbe.probe(source.path());
@@ -163,12 +135,11 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
             EncodeSpec spec =
                     EncodeSpec.forSource(video, ladder)
                             .withThreadsPerEncode(settings.threadsPerEncode());
-            String specJson = Json.write(spec);
-            String videoId = event.getVideoId();
             for (ChunkSpec chunk : chunks) {
                 Path staged = ChunkSplitter.stage(source.path(), info, chunk, scratch);
                 try {
-                    storage.put(StorageLayout.stagedChunk(videoId, chunk.index()), staged);
+                    storage.put(
+                            StorageLayout.stagedChunk(videoId, generation, chunk.index()), staged);
                 } catch (RuntimeException e) {
                     throw new MediaException(
                             ReasonCode.STORAGE_ERROR, "Cannot stage chunk: " + e.getMessage(), e);
@@ -176,50 +147,57 @@ public class PrepareVideo extends KeyedProcessFunction<String, UploadEvent, Medi
                     Files.deleteIfExists(staged);
                 }
             }
-            long now = ctx.timerService().currentProcessingTime();
-            VideoPlan plan = new VideoPlan();
-            plan.setVideoId(videoId);
-            plan.setSourceUri(event.getSourceUri());
-            plan.setPriority(event.getPriority());
-            plan.setReceivedAtMillis(now);
-            plan.setDeadlineAtMillis(now + settings.videoDeadline().toMillis());
-            plan.setDurationSeconds(info.videoDurationSeconds());
-            plan.setFrameRate(spec.frameRate());
-            plan.setChunkCount(chunks.size());
-            plan.setHasAudio(info.primaryAudio().isPresent());
-            List<RenditionInfo> renditions = new ArrayList<>();
-            for (Rendition r : spec.renditions()) {
-                renditions.add(new RenditionInfo(r.name(), r.width(), r.height()));
-            }
-            plan.setRenditions(renditions);
-            plan.setLabels(
-                    event.getLabels() == null ? new HashMap<>() : new HashMap<>(event.getLabels()));
-            ctx.output(Outputs.PLANS, plan);
-
+            VideoPlan plan = plan(event, info, spec, chunks.size(), generation);
+            List<MediaTask> tasks = new ArrayList<>();
+            String specJson = Json.write(spec);
             for (ChunkSpec chunk : chunks) {
-                MediaTask t = task(event, TaskKind.CHUNK, chunk.index(), specJson, info, now);
-                t.setInput(StorageLayout.stagedChunk(videoId, chunk.index()));
+                MediaTask t =
+                        task(event, TaskKind.CHUNK, chunk.index(), specJson, info, generation);
+                t.setInput(StorageLayout.stagedChunk(videoId, generation, chunk.index()));
                 t.setStartPts(chunk.startPts());
                 t.setEndPts(chunk.endPts());
                 t.setSeekPts(chunk.seekPts());
                 t.setFrameCount(chunk.frameCount());
                 t.setFirstSegment(chunk.firstSegment());
                 t.setSegmentCount(chunk.segmentCount());
-                out.collect(t);
+                tasks.add(t);
             }
             // The audio and thumbnail tasks read the whole source again, but need not probe it.
             String sourceInfoJson = Json.write(info.withoutFrameList());
             if (plan.isHasAudio()) {
-                MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, now);
+                MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, generation);
                 audio.setAudioBitrateKbps(ladder.audioBitrateKbps());
                 audio.setSourceInfoJson(sourceInfoJson);
-                ctx.output(Outputs.AUDIO_TASKS, audio);
+                tasks.add(audio);
             }
-            MediaTask thumbnails = task(event, TaskKind.THUMBNAILS, 0, specJson, info, now);
+            MediaTask thumbnails = task(event, TaskKind.THUMBNAILS, 0, specJson, info, generation);
             thumbnails.setSourceInfoJson(sourceInfoJson);
-            ctx.output(Outputs.THUMBNAIL_TASKS, thumbnails);
-            ctx.output(Outputs.STATUS, VideoRecord.processing(videoId, event.getSourceUri(), 0));
+            tasks.add(thumbnails);
+            videosAccepted.inc();
+            return Preparation.planned(plan, tasks);
         }
+    }
+
+    private VideoPlan plan(
+            UploadEvent event, MediaInfo info, EncodeSpec spec, int chunkCount, long generation) {
+        VideoPlan plan = new VideoPlan();
+        plan.setVideoId(event.getVideoId());
+        plan.setSourceUri(event.getSourceUri());
+        plan.setPriority(event.getPriority());
+        plan.setReceivedAtMillis(generation);
+        plan.setDeadlineAtMillis(
+                generation + settings.deadlineFor(info.videoDurationSeconds()).toMillis());
+        plan.setDurationSeconds(info.videoDurationSeconds());
+        plan.setFrameRate(spec.frameRate());
+        plan.setChunkCount(chunkCount);
+        plan.setHasAudio(info.primaryAudio().isPresent());
+        List<RenditionInfo> renditions = new ArrayList<>();
+        for (Rendition r : spec.renditions()) {
+            renditions.add(new RenditionInfo(r.name(), r.width(), r.height()));
+        }
+        plan.setRenditions(renditions);
+        plan.setLabels(new HashMap<>(event.getLabels()));
+        return plan;
     }
 
     private static MediaTask task(

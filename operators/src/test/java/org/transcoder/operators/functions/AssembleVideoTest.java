@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,17 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.Publication;
 import org.transcoder.operators.model.RenditionInfo;
 import org.transcoder.operators.model.SegmentInfo;
 import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.TaskResult;
 import org.transcoder.operators.model.VideoPlan;
 
-/** The assembler through Flink's keyed two-input harness, writing playlists to a temp dir. */
+/**
+ * The assembler through Flink's keyed two-input harness; its publications are carried out by
+ * PublishVideo's own code into a temp dir.
+ */
 class AssembleVideoTest {
 
     private static final long START = 1_000L;
@@ -76,7 +82,7 @@ class AssembleVideoTest {
     @Test
     void allTasksDonePublishesPlaylistsAndReady() throws Exception {
         String id = "vid-a";
-        Path staged = touch(StorageLayout.stagedChunk(id, 0));
+        Path staged = touch(StorageLayout.stagedChunk(id, START, 0));
 
         harness.processElement1(plan(id), START);
         for (TaskResult r : allResults(id)) {
@@ -167,7 +173,7 @@ class AssembleVideoTest {
     void failedTaskFailsTheVideoAndRemovesPartialOutputs() throws Exception {
         String id = "vid-b";
         Path partial = touch(StorageLayout.videoFile(id, "720p/seg_00000.m4s"));
-        Path staged = touch(StorageLayout.stagedChunk(id, 1));
+        Path staged = touch(StorageLayout.stagedChunk(id, START, 1));
 
         harness.processElement1(plan(id), START);
         harness.processElement2(chunk(id, 0), START);
@@ -447,7 +453,23 @@ class AssembleVideoTest {
         return p;
     }
 
-    private List<VideoRecord> records() {
-        return harness.extractOutputValues();
+    private final List<VideoRecord> published = new ArrayList<>();
+    private int carriedOut;
+
+    /**
+     * Progress records, then the terminal record of each video's end once PublishVideo has carried
+     * it out (written its playlists, deleted its staging).
+     */
+    private List<VideoRecord> records() throws Exception {
+        var side = harness.getSideOutput(Outputs.PUBLICATIONS);
+        List<Publication> pubs =
+                side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        ObjectStorage storage = ObjectStorage.of(settings.outputRoot());
+        for (; carriedOut < pubs.size(); carriedOut++) {
+            published.add(PublishVideo.carryOut(storage, pubs.get(carriedOut)));
+        }
+        List<VideoRecord> all = new ArrayList<>(harness.extractOutputValues());
+        all.addAll(published);
+        return all;
     }
 }

@@ -102,7 +102,8 @@ class EncodeChunkTest {
                     .extracting(SegmentInfo::getRendition)
                     .containsExactly("360p", "720p");
             for (SegmentInfo s : r.getSegments()) {
-                String seg = String.format(Locale.ROOT, "seg_%05d.m4s", i);
+                // Segments live under the upload's generation (0 in these tasks).
+                String seg = String.format(Locale.ROOT, "g0/seg_%05d.m4s", i);
                 assertThat(s.getIndex()).isEqualTo(i);
                 assertThat(s.getUri()).isEqualTo(seg);
                 assertThat(s.getInitUri()).isEqualTo("init_" + s.getRendition() + ".mp4");
@@ -133,7 +134,7 @@ class EncodeChunkTest {
         assertThat(r.isSuccess()).as("result %s", r).isTrue();
         assertThat(r.getAttempts()).isEqualTo(2);
         assertThat(r.getSegments()).hasSize(2);
-        assertThat(root.resolve("videos/vid-crash-once/720p/seg_00000.m4s")).isRegularFile();
+        assertThat(root.resolve("videos/vid-crash-once/720p/g0/seg_00000.m4s")).isRegularFile();
     }
 
     @Test
@@ -217,6 +218,7 @@ class EncodeChunkTest {
                                 3,
                                 Duration.ofSeconds(30),
                                 concurrency,
+                                1,
                                 0,
                                 1)
                         .withEncoding(concurrency, 0);
@@ -257,7 +259,7 @@ class EncodeChunkTest {
         t.setIndex(index);
         t.setFirstSegment(index); // one-segment chunks, numbered like the chunk
         t.setPriority(priority);
-        t.setInput(StorageLayout.stagedChunk(videoId, index));
+        t.setInput(StorageLayout.stagedChunk(videoId, 0, index));
         t.setStartPts(index * 2.0);
         t.setEndPts(index * 2.0 + 2.0);
         t.setSeekPts(index * 2.0);

@@ -8,11 +8,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,11 +41,15 @@ import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.Preparation;
 import org.transcoder.operators.model.RenditionInfo;
 import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.VideoPlan;
 
-/** PrepareVideo through the keyed harness on real clips: this runs the bundled ffprobe/ffmpeg. */
+/**
+ * The first steps of a video on real clips (this runs the bundled ffprobe/ffmpeg): AcceptUpload
+ * (keyed harness), PrepareVideo (async harness) and RouteTasks fanning its result out.
+ */
 class PrepareVideoTest {
 
     /** 2.04 s of 24 fps H.264 with MP3 audio: two chunks at 1 s, short enough to stage fast. */
@@ -52,7 +62,10 @@ class PrepareVideoTest {
     @TempDir Path workDir;
 
     private OperatorSettings settings;
-    private KeyedOneInputStreamOperatorTestHarness<String, UploadEvent, MediaTask> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, UploadEvent, UploadEvent> accept;
+    private OneInputStreamOperatorTestHarness<UploadEvent, Preparation> prepare;
+    private OneInputStreamOperatorTestHarness<Preparation, MediaTask> harness;
+    private PrepareVideo.Fault fault = (event, attempt) -> {};
 
     @BeforeEach
     void open() throws Exception {
@@ -72,21 +85,59 @@ class PrepareVideoTest {
                         3,
                         Duration.ofMinutes(2),
                         1,
+                        2,
                         0,
                         1);
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new PrepareVideo(settings)),
-                        UploadEvent::getVideoId,
-                        Types.STRING);
-        harness.open();
-        harness.setProcessingTime(NOW);
+        accept =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new AcceptUpload(), UploadEvent::getVideoId, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new RouteTasks());
+    }
+
+    private void openPrepare() throws Exception {
+        prepare =
+                new OneInputStreamOperatorTestHarness<>(
+                        new AsyncWaitOperatorFactory<>(
+                                new PrepareVideo(settings, fault),
+                                120_000,
+                                10,
+                                AsyncDataStream.OutputMode.UNORDERED),
+                        TypeInformation.of(UploadEvent.class)
+                                .createSerializer(new SerializerConfigImpl()));
+        prepare.open();
     }
 
     @AfterEach
     void close() throws Exception {
+        accept.close();
+        if (prepare != null) {
+            prepare.close();
+        }
         harness.close();
     }
+
+    /** Accepts, prepares (waiting for the async work) and routes one event, like the job does. */
+    private void process(UploadEvent event) throws Exception {
+        accept.processElement(event, NOW);
+        List<UploadEvent> accepted = accept.extractOutputValues();
+        if (prepare == null) {
+            openPrepare();
+        }
+        int before = prepare.extractOutputValues().size();
+        if (accepted.size() > preparedEvents) {
+            synchronized (prepare.getCheckpointLock()) {
+                prepare.processElement(accepted.get(accepted.size() - 1), NOW);
+                prepare.endInput();
+            }
+            preparedEvents = accepted.size();
+        }
+        List<Preparation> prepared = prepare.extractOutputValues();
+        for (Preparation p : prepared.subList(before, prepared.size())) {
+            harness.processElement(p, NOW);
+        }
+    }
+
+    private int preparedEvents;
 
     @Test
     void goodClipIsPlannedStagedAndSplitIntoTasks() throws Exception {
@@ -96,7 +147,7 @@ class PrepareVideoTest {
         event.setPriority(7);
         event.setLabels(Map.of("tenant", "t1"));
 
-        harness.processElement(event, NOW);
+        process(event);
 
         // What the plan should say, from the media module directly.
         MediaInfo info = MediaProbe.probe(clip);
@@ -116,8 +167,12 @@ class PrepareVideoTest {
         assertThat(plan.getPriority()).isEqualTo(7);
         assertThat(plan.getChunkCount()).isEqualTo(chunks.size());
         assertThat(plan.isHasAudio()).isTrue();
-        assertThat(plan.getReceivedAtMillis()).isEqualTo(NOW);
-        assertThat(plan.getDeadlineAtMillis()).isEqualTo(NOW + Duration.ofHours(2).toMillis());
+        // The generation is the time of preparation; the deadline grows with the duration.
+        assertThat(plan.getReceivedAtMillis())
+                .isCloseTo(System.currentTimeMillis(), within(60_000L));
+        assertThat(plan.getDeadlineAtMillis() - plan.getReceivedAtMillis())
+                .isEqualTo(settings.deadlineFor(plan.getDurationSeconds()).toMillis())
+                .isGreaterThan(Duration.ofHours(2).toMillis());
         assertThat(plan.getDurationSeconds()).isCloseTo(2.0, within(0.1));
         assertThat(plan.getFrameRate()).isCloseTo(24.0, within(0.01));
         assertThat(plan.getLabels()).containsEntry("tenant", "t1");
@@ -140,7 +195,11 @@ class PrepareVideoTest {
             ChunkSpec c = chunks.get(t.getIndex());
             assertThat(t.getVideoId()).isEqualTo("vid-good");
             assertThat(t.getPriority()).isEqualTo(7);
-            assertThat(t.getInput()).isEqualTo(StorageLayout.stagedChunk("vid-good", t.getIndex()));
+            assertThat(t.getGeneration()).isEqualTo(plan.getReceivedAtMillis());
+            assertThat(t.getInput())
+                    .isEqualTo(
+                            StorageLayout.stagedChunk(
+                                    "vid-good", plan.getReceivedAtMillis(), t.getIndex()));
             assertThat(t.getStartPts()).isEqualTo(c.startPts());
             assertThat(t.getEndPts()).isEqualTo(c.endPts());
             assertThat(t.getSeekPts()).isEqualTo(c.seekPts());
@@ -152,7 +211,7 @@ class PrepareVideoTest {
             assertThat(staged).isRegularFile();
             assertThat(Files.size(staged)).isPositive();
         }
-        assertThat(root.resolve(StorageLayout.stagingPrefix("vid-good")))
+        assertThat(root.resolve(tasks.get(0).getInput()).getParent())
                 .isDirectoryContaining(p -> p.getFileName().toString().endsWith(".nut"));
 
         List<MediaTask> audio = side(Outputs.AUDIO_TASKS);
@@ -176,7 +235,7 @@ class PrepareVideoTest {
             assertThat(carried.primaryAudio()).isEqualTo(probed.primaryAudio());
         }
 
-        List<VideoRecord> status = side(Outputs.STATUS);
+        List<VideoRecord> status = statuses();
         assertThat(status)
                 .extracting(VideoRecord::getStatus)
                 .containsExactly(VideoStatus.RECEIVED, VideoStatus.PROCESSING);
@@ -187,20 +246,20 @@ class PrepareVideoTest {
         assertThat(workDir).isEmptyDirectory();
 
         // The same event again (a redelivery) produces nothing new.
-        harness.processElement(UploadEvent.of("vid-good", source), NOW);
+        process(UploadEvent.of("vid-good", source));
         assertThat(harness.extractOutputValues()).hasSize(tasks.size());
         assertThat(side(Outputs.PLANS)).hasSize(1);
         assertThat(side(Outputs.AUDIO_TASKS)).hasSize(1);
         assertThat(side(Outputs.THUMBNAIL_TASKS)).hasSize(1);
-        assertThat(side(Outputs.STATUS)).hasSize(2);
+        assertThat(statuses()).hasSize(2);
         // Only the accepted source is kept per video.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(accept.numKeyedStateEntries()).isEqualTo(1);
     }
 
     @Test
     void audioOnlyClipFailsWithNoVideoStream() throws Exception {
         String source = Fixtures.clip("audio_only_2x_aac51.mp4").toUri().toString();
-        harness.processElement(UploadEvent.of("vid-audio", source), NOW);
+        process(UploadEvent.of("vid-audio", source));
 
         assertFailedOnly("vid-audio", ReasonCode.NO_VIDEO_STREAM);
     }
@@ -209,14 +268,14 @@ class PrepareVideoTest {
     void sourceOutsideTheAllowedRootsIsAnInvalidEvent() throws Exception {
         // Normalized, this leaves the fixtures directory.
         String source = Fixtures.dir().toUri() + "../../../../pom.xml";
-        harness.processElement(UploadEvent.of("vid-escape", source), NOW);
+        process(UploadEvent.of("vid-escape", source));
         assertFailedOnly("vid-escape", ReasonCode.INVALID_EVENT);
     }
 
     @Test
     void missingSourceFailsWithSourceMissing() throws Exception {
         String source = Fixtures.dir().resolve("no_such_clip.mp4").toUri().toString();
-        harness.processElement(UploadEvent.of("vid-missing", source), NOW);
+        process(UploadEvent.of("vid-missing", source));
         assertFailedOnly("vid-missing", ReasonCode.SOURCE_MISSING);
     }
 
@@ -225,12 +284,12 @@ class PrepareVideoTest {
         UploadEvent event =
                 UploadEvent.of("vid-profile", Fixtures.clip(GOOD_CLIP).toUri().toString());
         event.setProfile("no-such-ladder");
-        harness.processElement(event, NOW);
+        process(event);
         assertFailedOnly("vid-profile", ReasonCode.INVALID_EVENT);
     }
 
     private void assertFailedOnly(String videoId, ReasonCode reason) throws Exception {
-        List<VideoRecord> status = side(Outputs.STATUS);
+        List<VideoRecord> status = statuses();
         assertThat(status)
                 .extracting(VideoRecord::getStatus)
                 .containsExactly(VideoStatus.RECEIVED, VideoStatus.FAILED);
@@ -246,8 +305,60 @@ class PrepareVideoTest {
         assertThat(workDir).isEmptyDirectory();
     }
 
+    @Test
+    void anUnexpectedExceptionIsRetriedThenEndsTheVideoFailedWithInternalError() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        fault =
+                (event, attempt) -> {
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("boom in " + event.getVideoId());
+                };
+        process(UploadEvent.of("vid-boom", Fixtures.clip(GOOD_CLIP).toUri().toString()));
+        assertFailedOnly("vid-boom", ReasonCode.INTERNAL_ERROR);
+        assertThat(attempts).hasValue(settings.maxAttempts());
+        assertThat(statuses().get(1).getMessage()).contains("boom in vid-boom");
+    }
+
+    @Test
+    void aSlowPreparationHoldsUpNeitherTheStreamNorOtherUploads() throws Exception {
+        fault =
+                (event, attempt) -> {
+                    if (event.getVideoId().equals("vid-slow")) {
+                        Thread.sleep(3_000);
+                    }
+                };
+        openPrepare();
+        String source = Fixtures.clip(GOOD_CLIP).toUri().toString();
+        long t0 = System.nanoTime();
+        synchronized (prepare.getCheckpointLock()) {
+            prepare.processElement(UploadEvent.of("vid-slow", source), NOW);
+            prepare.processElement(UploadEvent.of("vid-fast", source), NOW);
+            // The task thread is free: a checkpoint can be taken while both are in flight.
+            prepare.snapshot(1, NOW);
+        }
+        assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);
+        synchronized (prepare.getCheckpointLock()) {
+            prepare.endInput();
+        }
+        assertThat(prepare.extractOutputValues())
+                .extracting(Preparation::getVideoId)
+                .containsExactly("vid-fast", "vid-slow");
+    }
+
+    private List<VideoRecord> statuses() {
+        List<VideoRecord> all = new java.util.ArrayList<>(side(accept, Outputs.STATUS));
+        all.addAll(side(harness, Outputs.STATUS));
+        return all;
+    }
+
     private <T> List<T> side(OutputTag<T> tag) {
-        var out = harness.getSideOutput(tag);
+        return side(harness, tag);
+    }
+
+    private static <T> List<T> side(
+            org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h,
+            OutputTag<T> tag) {
+        var out = h.getSideOutput(tag);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 }

@@ -25,6 +25,8 @@ class ModelSerializationTest {
                 TaskResult.class,
                 SegmentInfo.class,
                 RenditionInfo.class,
+                Preparation.class,
+                Publication.class,
                 // Records of the connectors module that travel between the operators.
                 IncomingUpload.class,
                 UploadEvent.class,
