@@ -30,18 +30,18 @@ public final class NativeProcess {
      * TaskManager killed by Kubernetes or the OOM killer), and orphaned encoders would run on for
      * minutes. util-linux's setpriv sets the child's parent-death signal (prctl PR_SET_PDEATHSIG)
      * and execs the program, so the kernel sends it SIGKILL when the thread that started it dies;
-     * that thread is the one waiting in {@link #run}, so it outlives the child. Where setpriv is
-     * missing, children run as before.
+     * that thread is the one waiting in {@link #run}, so it outlives the child. setsid (exec'd in
+     * place: a child of the JVM is no process group leader, so it does not fork) puts the child in
+     * a session of its own, so a Ctrl-C in the terminal (SIGINT to the whole foreground process
+     * group) does not kill the encoders under a job that is being stopped cleanly: they are this
+     * JVM's to stop. Where the tools are missing, children run as before.
      */
     private static final List<String> DIE_WITH_PARENT =
             java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setpriv"))
-                    ? List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--")
+                            && java.nio.file.Files.isExecutable(
+                                    java.nio.file.Path.of("/usr/bin/setsid"))
+                    ? List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/setsid")
                     : List.of();
-
-    static {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(NativeProcess::reapAll, "native-process-reaper"));
-    }
 
     private static void reapAll() {
         synchronized (LIVE) {
