@@ -35,45 +35,80 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Above the 60 s transactions of CompletionSink, like a production broker's 15 min default. */
     public static final long TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
     private final Path logDir;
+    private final Persistence persistence;
     private final Thread shutdownHook;
+    private KafkaRaftServer server;
+    private boolean running;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
-        this.server = server;
+    private EmbeddedKafka(
+            KafkaConfig config, String bootstrapServers, Path logDir, Persistence persistence) {
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
-        // On JVM exit without close(): stop cleanly and remove the log directory.
-        this.shutdownHook = new Thread(this::stop, "embedded-kafka-shutdown");
+        this.persistence = persistence;
+        // On JVM exit without close(): stop cleanly (and remove an ephemeral log directory).
+        this.shutdownHook = new Thread(this::closeNow, "embedded-kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Formats a fresh log directory under {@code workDir} and starts the broker. */
     public static EmbeddedKafka start(Path workDir) {
-        long t0 = System.nanoTime();
         try {
             Path logDir = Files.createDirectories(workDir).resolve("kafka-" + Uuid.randomUuid());
+            return start(logDir, Persistence.EPHEMERAL, FreePorts.next(), FreePorts.next());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded Kafka", e);
+        }
+    }
+
+    /**
+     * Starts a broker on {@code logDir}: an already formatted directory (a kept work directory) is
+     * reused as it is, with its cluster id, topics, committed offsets and transaction state;
+     * anything else is formatted first. {@link Persistence#EPHEMERAL} deletes it on close.
+     */
+    public static EmbeddedKafka start(
+            Path logDir, Persistence persistence, int brokerPort, int controllerPort) {
+        try {
             Files.createDirectories(logDir);
-            int brokerPort = FreePorts.next();
-            int controllerPort = FreePorts.next();
             Properties props = serverProperties(logDir, brokerPort, controllerPort);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
-            format(config, logDir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            server.startup();
-            String bootstrap = "127.0.0.1:" + brokerPort;
-            EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
-            kafka.awaitReady();
-            LOG.info(
-                    "Embedded Kafka up on {} in {} ms",
-                    bootstrap,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            if (!Files.isRegularFile(logDir.resolve("meta.properties"))) {
+                format(config, logDir);
+            }
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(config, "127.0.0.1:" + brokerPort, logDir, persistence);
+            kafka.restart();
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Kafka", e);
         }
+    }
+
+    /**
+     * Starts the broker again after {@link #stop()}, on the same ports with the same data (for
+     * tests of an outage); a no-op while it runs.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("embedded Kafka is closed");
+        }
+        if (running) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        running = true;
+        awaitReady();
+        LOG.info(
+                "Embedded Kafka up on {} in {} ms ({})",
+                bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                logDir);
     }
 
     private static Properties serverProperties(Path logDir, int brokerPort, int controllerPort) {
@@ -130,7 +165,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            close();
+            stop();
             throw new IllegalStateException("embedded Kafka did not become ready", e);
         }
     }
@@ -163,9 +198,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The log directory (topics, offsets, transaction state). */
+    public Path logDir() {
+        return logDir;
+    }
+
     @Override
     public void close() {
-        stop();
+        closeNow();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException ignored) {
@@ -173,18 +213,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private synchronized void stop() {
+    private synchronized void closeNow() {
         if (closed) {
             return;
         }
-        closed = true;
-        long t0 = System.nanoTime();
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         } finally {
-            Dirs.deleteQuietly(logDir);
+            closed = true;
+            if (persistence == Persistence.EPHEMERAL) {
+                Dirs.deleteQuietly(logDir);
+            }
         }
+    }
+
+    /**
+     * Shuts the broker down cleanly and keeps its data: {@link #restart()} brings it back on the
+     * same port. Clients see the outage as a broker that does not answer.
+     */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        long t0 = System.nanoTime();
+        server.shutdown();
+        server.awaitShutdown();
         LOG.info(
                 "Embedded Kafka stopped in {} ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

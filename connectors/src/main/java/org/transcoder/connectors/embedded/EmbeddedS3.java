@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.storage.S3Settings;
 
 /**
- * A real S3 endpoint (s3proxy) inside this JVM on a free loopback port, backed by a local directory
+ * A real S3 endpoint (s3proxy) inside this JVM on a loopback port, backed by a local directory
  * (objects visible as plain files) or by memory, with fixed credentials.
  */
 public final class EmbeddedS3 implements AutoCloseable {
@@ -26,18 +26,27 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static final String ACCESS_KEY = "transcoder";
     public static final String SECRET_KEY = "transcoder-secret";
 
-    private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final String endpoint;
+    private final String provider;
+    private S3Proxy proxy;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, String endpoint) {
-        this.proxy = proxy;
+    private EmbeddedS3(BlobStoreContext context, String endpoint, String provider) {
         this.context = context;
         this.endpoint = endpoint;
+        this.provider = provider;
     }
 
     /** Objects are stored as files under {@code dataDir} (bucket = sub-directory). */
     public static EmbeddedS3 start(Path dataDir) {
+        return start(dataDir, FreePorts.next());
+    }
+
+    /**
+     * Objects are stored as files under {@code dataDir}, so they outlive this process: a later
+     * start on the same directory serves them again.
+     */
+    public static EmbeddedS3 start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -45,22 +54,39 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
-        return start("filesystem-nio2", props);
+        return start("filesystem-nio2", props, port);
     }
 
     /** Objects live in memory and vanish on close. */
     public static EmbeddedS3 inMemory() {
-        return start("transient-nio2", new Properties());
+        return start("transient-nio2", new Properties(), FreePorts.next());
     }
 
-    private static EmbeddedS3 start(String provider, Properties props) {
+    private static EmbeddedS3 start(String provider, Properties props, int port) {
         BlobStoreContext context =
                 ContextBuilder.newBuilder(provider)
                         .credentials("identity", "credential")
                         .overrides(props)
                         .buildView(BlobStoreContext.class);
-        String endpoint = "http://127.0.0.1:" + FreePorts.next();
-        S3Proxy proxy =
+        EmbeddedS3 s3 = new EmbeddedS3(context, "http://127.0.0.1:" + port, provider);
+        try {
+            s3.restart();
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        return s3;
+    }
+
+    /**
+     * Serves again after {@link #stop()}, on the same port with the same objects (for tests of an
+     * outage); a no-op while it serves.
+     */
+    public synchronized void restart() {
+        if (proxy != null) {
+            return;
+        }
+        S3Proxy p =
                 S3Proxy.builder()
                         .blobStore(context.getBlobStore())
                         .endpoint(URI.create(endpoint))
@@ -69,20 +95,38 @@ public final class EmbeddedS3 implements AutoCloseable {
                         .jettyMaxThreads(32)
                         .build();
         try {
-            proxy.start();
+            p.start();
             long deadline = System.currentTimeMillis() + 10_000;
-            while (!proxy.getState().equals("STARTED")) {
+            while (!p.getState().equals("STARTED")) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("s3proxy state " + proxy.getState());
+                    throw new IllegalStateException("s3proxy state " + p.getState());
                 }
                 Thread.sleep(10);
             }
         } catch (Exception e) {
-            context.close();
+            try {
+                p.stop();
+            } catch (Exception ignored) {
+                // it did not start
+            }
             throw new IllegalStateException("cannot start s3proxy on " + endpoint, e);
         }
+        proxy = p;
         LOG.info("Embedded S3 ({}) up on {}", provider, endpoint);
-        return new EmbeddedS3(proxy, context, endpoint);
+    }
+
+    /** Stops serving (connections are refused) and keeps the objects. */
+    public synchronized void stop() {
+        if (proxy == null) {
+            return;
+        }
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            LOG.warn("s3proxy did not stop cleanly", e);
+        } finally {
+            proxy = null;
+        }
     }
 
     /** e.g. http://127.0.0.1:40123 */
@@ -106,9 +150,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     @Override
     public void close() {
         try {
-            proxy.stop();
-        } catch (Exception e) {
-            LOG.warn("s3proxy did not stop cleanly", e);
+            stop();
         } finally {
             context.close();
         }

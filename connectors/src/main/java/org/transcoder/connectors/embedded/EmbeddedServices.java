@@ -32,28 +32,78 @@ public final class EmbeddedServices implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final EmbeddedRedis redis;
 
+    private final WorkDirLock lock;
+
     private EmbeddedServices(
-            EmbeddedKafka kafka, EmbeddedS3 s3, EmbeddedPostgres postgres, EmbeddedRedis redis) {
+            EmbeddedKafka kafka,
+            EmbeddedS3 s3,
+            EmbeddedPostgres postgres,
+            EmbeddedRedis redis,
+            WorkDirLock lock) {
         this.kafka = kafka;
         this.s3 = s3;
         this.postgres = postgres;
         this.redis = redis;
+        this.lock = lock;
     }
 
-    /** Starts all four under {@code workDir} (S3 objects land in {@code workDir/s3/<bucket>/}). */
+    /**
+     * Starts all four under {@code workDir} with throwaway data (S3 objects land in {@code
+     * workDir/s3/<bucket>/}).
+     */
     public static EmbeddedServices start(Path workDir) {
+        return start(workDir, Persistence.EPHEMERAL);
+    }
+
+    /**
+     * Starts all four under {@code workDir}. With {@link Persistence#KEEP} each service keeps its
+     * data in a fixed sub-directory ({@code kafka/}, {@code postgres/}, {@code redis/}, {@code
+     * s3/}) and its port in {@code ports.properties}, a lock file keeps a second run off the same
+     * directory, and servers left running by a killed earlier run are stopped first.
+     */
+    public static EmbeddedServices start(Path workDir, Persistence persistence) {
         long t0 = System.nanoTime();
+        boolean keep = persistence == Persistence.KEEP;
+        WorkDirLock lock = keep ? WorkDirLock.acquire(workDir) : null;
+        PortBook ports = PortBook.open(keep ? workDir.resolve("ports.properties") : null);
         ExecutorService pool =
                 Executors.newFixedThreadPool(3, r -> new Thread(r, "embedded-start"));
         CompletableFuture<EmbeddedKafka> kafka =
-                async(pool, () -> startKafka(workDir.resolve("kafka")));
-        CompletableFuture<EmbeddedS3> s3 = async(pool, () -> startS3(workDir.resolve("s3")));
+                async(
+                        pool,
+                        () ->
+                                startKafka(
+                                        keep
+                                                ? EmbeddedKafka.start(
+                                                        workDir.resolve("kafka"),
+                                                        Persistence.KEEP,
+                                                        ports.port("kafka"),
+                                                        ports.port("kafka.controller"))
+                                                : EmbeddedKafka.start(workDir.resolve("kafka"))));
+        CompletableFuture<EmbeddedS3> s3 =
+                async(
+                        pool,
+                        () -> startS3(EmbeddedS3.start(workDir.resolve("s3"), ports.port("s3"))));
         // Redis and PostgreSQL both write a binary and exec it: started one after the other, so
         // neither forks while the other's executable is still open for writing (ETXTBSY).
-        CompletableFuture<EmbeddedRedis> redis = async(pool, EmbeddedRedis::start);
+        CompletableFuture<EmbeddedRedis> redis =
+                async(
+                        pool,
+                        () ->
+                                keep
+                                        ? EmbeddedRedis.start(
+                                                workDir.resolve("redis"), ports.port("redis"))
+                                        : EmbeddedRedis.start());
         CompletableFuture<EmbeddedPostgres> pg =
                 redis.thenApplyAsync(
-                        r -> EmbeddedPostgres.start(workDir.resolve("postgres")), pool);
+                        r ->
+                                keep
+                                        ? EmbeddedPostgres.start(
+                                                workDir.resolve("postgres"),
+                                                Persistence.KEEP,
+                                                ports.port("postgres"))
+                                        : EmbeddedPostgres.start(workDir.resolve("postgres")),
+                        pool);
         try {
             CompletableFuture.allOf(kafka, s3, pg, redis).join();
         } catch (CompletionException e) {
@@ -64,12 +114,15 @@ public final class EmbeddedServices implements AutoCloseable {
                 }
             }
             started.forEach(EmbeddedServices::closeQuietly);
+            if (lock != null) {
+                lock.close();
+            }
             throw new IllegalStateException("embedded services did not start", e.getCause());
         } finally {
             pool.shutdown();
         }
         EmbeddedServices services =
-                new EmbeddedServices(kafka.join(), s3.join(), pg.join(), redis.join());
+                new EmbeddedServices(kafka.join(), s3.join(), pg.join(), redis.join(), lock);
         LOG.info(
                 "Embedded services up in {} ms: kafka={} s3={} postgres={} redis={}",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
@@ -80,8 +133,7 @@ public final class EmbeddedServices implements AutoCloseable {
         return services;
     }
 
-    private static EmbeddedKafka startKafka(Path dir) {
-        EmbeddedKafka kafka = EmbeddedKafka.start(dir);
+    private static EmbeddedKafka startKafka(EmbeddedKafka kafka) {
         try {
             kafka.createTopic(UPLOADS_TOPIC, UPLOADS_PARTITIONS);
             kafka.createTopic(COMPLETIONS_TOPIC, 1);
@@ -93,8 +145,7 @@ public final class EmbeddedServices implements AutoCloseable {
         }
     }
 
-    private static EmbeddedS3 startS3(Path dir) {
-        EmbeddedS3 s3 = EmbeddedS3.start(dir);
+    private static EmbeddedS3 startS3(EmbeddedS3 s3) {
         try {
             s3.createBucket(BUCKET);
             return s3;
@@ -136,6 +187,9 @@ public final class EmbeddedServices implements AutoCloseable {
         closeQuietly(s3);
         closeQuietly(postgres);
         closeQuietly(redis);
+        if (lock != null) {
+            lock.close();
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

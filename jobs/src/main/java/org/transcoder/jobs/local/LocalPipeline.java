@@ -1,7 +1,14 @@
 package org.transcoder.jobs.local;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,11 +29,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.embedded.EmbeddedServices;
+import org.transcoder.connectors.embedded.Persistence;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.UploadEventSerializationSchema;
 import org.transcoder.connectors.events.VideoRecord;
@@ -51,6 +63,10 @@ public final class LocalPipeline implements AutoCloseable {
      * @param webUiPort Flink dashboard port, or -1 for none
      * @param fileOutput write renditions to workDir/output (file://) instead of the embedded S3
      * @param sourceRoots file:// prefixes uploads may come from
+     * @param persistence {@link Persistence#KEEP}: the services keep their data in the work
+     *     directory, checkpoints are retained, and a start resumes from the latest checkpoint or
+     *     savepoint found there (local mode); {@link Persistence#EPHEMERAL}: every start is fresh
+     *     (tests, the benchmark)
      */
     public record Settings(
             Path workDir,
@@ -59,7 +75,28 @@ public final class LocalPipeline implements AutoCloseable {
             boolean fileOutput,
             List<String> sourceRoots,
             Duration checkpointInterval,
-            Map<String, String> extraJobOptions) {
+            Map<String, String> extraJobOptions,
+            Persistence persistence) {
+
+        /** A fresh pipeline on every start. */
+        public Settings(
+                Path workDir,
+                int encodeParallelism,
+                int webUiPort,
+                boolean fileOutput,
+                List<String> sourceRoots,
+                Duration checkpointInterval,
+                Map<String, String> extraJobOptions) {
+            this(
+                    workDir,
+                    encodeParallelism,
+                    webUiPort,
+                    fileOutput,
+                    sourceRoots,
+                    checkpointInterval,
+                    extraJobOptions,
+                    Persistence.EPHEMERAL);
+        }
 
         /**
          * Checkpoints every second: completion records become visible when a checkpoint commits
@@ -79,7 +116,8 @@ public final class LocalPipeline implements AutoCloseable {
                     fileOutput,
                     sourceRoots,
                     checkpointInterval,
-                    extraJobOptions);
+                    extraJobOptions,
+                    persistence);
         }
 
         public Settings withWebUiPort(int port) {
@@ -90,7 +128,8 @@ public final class LocalPipeline implements AutoCloseable {
                     fileOutput,
                     sourceRoots,
                     checkpointInterval,
-                    extraJobOptions);
+                    extraJobOptions,
+                    persistence);
         }
 
         public Settings withFileOutput(boolean f) {
@@ -101,7 +140,8 @@ public final class LocalPipeline implements AutoCloseable {
                     f,
                     sourceRoots,
                     checkpointInterval,
-                    extraJobOptions);
+                    extraJobOptions,
+                    persistence);
         }
 
         public Settings withCheckpointInterval(Duration interval) {
@@ -112,7 +152,20 @@ public final class LocalPipeline implements AutoCloseable {
                     fileOutput,
                     sourceRoots,
                     interval,
-                    extraJobOptions);
+                    extraJobOptions,
+                    persistence);
+        }
+
+        public Settings withPersistence(Persistence p) {
+            return new Settings(
+                    workDir,
+                    encodeParallelism,
+                    webUiPort,
+                    fileOutput,
+                    sourceRoots,
+                    checkpointInterval,
+                    extraJobOptions,
+                    p);
         }
 
         public Settings withJobOptions(Map<String, String> options) {
@@ -123,7 +176,8 @@ public final class LocalPipeline implements AutoCloseable {
                     fileOutput,
                     sourceRoots,
                     checkpointInterval,
-                    options);
+                    options,
+                    persistence);
         }
     }
 
@@ -135,26 +189,57 @@ public final class LocalPipeline implements AutoCloseable {
     private final ObjectStorage storage;
     private final TranscodeJobConfig config;
     private final Path outputDir;
+    private final Settings settings;
+    private final Optional<Path> restoredFrom;
+    private final List<String> inFlightAtStart;
+    private boolean closed;
 
     private LocalPipeline(
-            EmbeddedServices services, JobClient job, TranscodeJobConfig config, Path outputDir) {
+            EmbeddedServices services,
+            JobClient job,
+            TranscodeJobConfig config,
+            Path outputDir,
+            KafkaConsumer<byte[], byte[]> completions,
+            Settings settings,
+            Optional<Path> restoredFrom,
+            List<String> inFlightAtStart) {
         this.services = services;
         this.job = job;
         this.config = config;
         this.outputDir = outputDir;
+        this.completions = completions;
+        this.settings = settings;
+        this.restoredFrom = restoredFrom;
+        this.inFlightAtStart = inFlightAtStart;
         this.storage = ObjectStorage.of(config.operators().outputRoot());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * Reads the completions topic from where it ends now (read_committed: its last stable offset),
+     * taken before the job starts: a kept work directory's topic holds earlier runs' records, which
+     * must not answer for this run's uploads, and a restored job's first completions must not be
+     * missed.
+     */
+    private static KafkaConsumer<byte[], byte[]> completionsFromNow(
+            String bootstrap, String topic) {
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "local-pipeline-" + System.nanoTime());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.completions =
+        KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        completions.subscribe(List.of(config.completionsTopic()));
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
+        return consumer;
     }
 
     public static LocalPipeline start(Settings s) throws Exception {
@@ -178,8 +263,18 @@ public final class LocalPipeline implements AutoCloseable {
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         FfmpegBinaries.get(); // fail fast, before anything starts, when the encoders are missing
         Files.createDirectories(s.workDir());
-        EmbeddedServices services = EmbeddedServices.start(s.workDir().resolve("services"));
+        boolean keep = s.persistence() == Persistence.KEEP;
+        EmbeddedServices services =
+                EmbeddedServices.start(s.workDir().resolve("services"), s.persistence());
+        KafkaConsumer<byte[], byte[]> completions = null;
         try {
+            Optional<Path> restoreFrom = Optional.empty();
+            if (keep) {
+                // The work-dir lock is ours now: an encoder still running on our scratch
+                // directory belongs to a killed earlier run.
+                stopLeftoverEncoders(s.workDir().resolve("scratch"));
+                restoreFrom = latestRestorePoint(s.workDir());
+            }
             Configuration flink = new Configuration();
             flink.setString("state.backend.type", "rocksdb");
             flink.setString(
@@ -188,6 +283,19 @@ public final class LocalPipeline implements AutoCloseable {
             flink.setString(
                     "execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
             flink.setString("restart-strategy.type", "exponential-delay");
+            if (keep) {
+                // A cancelled or killed job's last checkpoint is the next start's resume point.
+                flink.setString(
+                        "execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION");
+                if (restoreFrom.isPresent()) {
+                    flink.setString(
+                            "execution.state-recovery.path", restoreFrom.get().toUri().toString());
+                    // The new job owns the snapshot and deletes it once a newer checkpoint
+                    // subsumes it: the work directory does not grow by one snapshot per start.
+                    flink.setString("execution.state-recovery.claim-mode", "CLAIM");
+                }
+            }
             flink.setString(
                     "taskmanager.numberOfTaskSlots",
                     Integer.toString(Math.max(2, s.encodeParallelism())));
@@ -223,6 +331,10 @@ public final class LocalPipeline implements AutoCloseable {
             try (MetadataStore store = new MetadataStore(config.jdbc(), config.redis())) {
                 store.migrate();
             }
+            List<String> inFlight = keep ? videosInFlight(config) : List.of();
+            completions =
+                    completionsFromNow(
+                            services.kafka().bootstrapServers(), config.completionsTopic());
             StreamExecutionEnvironment env =
                     s.webUiPort() > 0
                             ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
@@ -230,14 +342,136 @@ public final class LocalPipeline implements AutoCloseable {
             TranscodeJobMain.build(env, config, prepareFault);
             JobClient job = env.executeAsync("Transcoder (local)");
             LOG.info(
-                    "Job {} running; dashboard {}",
+                    "Job {} running{}; dashboard {}",
                     job.getJobID(),
+                    restoreFrom.map(p -> " (restored from " + p + ")").orElse(""),
                     s.webUiPort() > 0 ? "http://localhost:" + s.webUiPort() : "off");
-            return new LocalPipeline(services, job, config, output);
+            return new LocalPipeline(
+                    services, job, config, output, completions, s, restoreFrom, inFlight);
         } catch (Exception | Error e) {
+            if (completions != null) {
+                completions.close();
+            }
             services.close();
             throw e;
         }
+    }
+
+    /**
+     * The newest completed snapshot in the work directory: a savepoint of a clean stop ({@code
+     * savepoints/savepoint-...}) or a retained checkpoint ({@code checkpoints/<job>/chk-N}), each
+     * complete once its {@code _metadata} exists. Newest by that file's time, so a checkpoint taken
+     * after a savepoint (the job ran on after it) wins.
+     */
+    static Optional<Path> latestRestorePoint(Path workDir) throws IOException {
+        List<Path> metadata = new ArrayList<>();
+        for (String pattern : List.of("checkpoints/*/chk-*/_metadata", "savepoints/*/_metadata")) {
+            PathMatcher m = workDir.getFileSystem().getPathMatcher("glob:" + pattern);
+            Path root = workDir.resolve(pattern.substring(0, pattern.indexOf('/')));
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(root, 3)) {
+                walk.filter(p -> m.matches(workDir.relativize(p)))
+                        .filter(Files::isRegularFile)
+                        .forEach(metadata::add);
+            }
+        }
+        Path newest = null;
+        long newestTime = Long.MIN_VALUE;
+        for (Path p : metadata) {
+            long t = Files.getLastModifiedTime(p).toMillis();
+            if (t >= newestTime) {
+                newest = p;
+                newestTime = t;
+            }
+        }
+        return Optional.ofNullable(newest).map(Path::getParent);
+    }
+
+    /**
+     * Stops ffmpeg/ffprobe processes working in {@code scratch}, left by an earlier run that was
+     * killed where the kernel could not take them along (no setpriv, see NativeProcess): they would
+     * compete for the CPU with the restored job's encodes of the same chunks.
+     */
+    static int stopLeftoverEncoders(Path scratch) {
+        String marker = scratch.toAbsolutePath().toString() + "/";
+        long self = ProcessHandle.current().pid();
+        List<ProcessHandle> leftovers =
+                ProcessHandle.allProcesses()
+                        .filter(h -> h.pid() != self)
+                        .filter(
+                                h -> {
+                                    String cmd = h.info().command().orElse("");
+                                    return (cmd.endsWith("/ffmpeg") || cmd.endsWith("/ffprobe"))
+                                            && h.info().commandLine().orElse("").contains(marker);
+                                })
+                        .toList();
+        for (ProcessHandle h : leftovers) {
+            LOG.warn("Stopping a leftover encoder of an earlier run: pid {}", h.pid());
+            h.destroyForcibly();
+        }
+        return leftovers.size();
+    }
+
+    /** Videos the metadata store has as RECEIVED or PROCESSING: a restored job finishes them. */
+    private static List<String> videosInFlight(TranscodeJobConfig config) throws SQLException {
+        var jdbc = config.jdbc();
+        List<String> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbc.url(), jdbc.user(), jdbc.password());
+                PreparedStatement st =
+                        c.prepareStatement(
+                                "SELECT video_id FROM videos WHERE status IN ('RECEIVED',"
+                                        + " 'PROCESSING') ORDER BY created_at, video_id");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** The snapshot this start restored, if any (a kept work directory with one). */
+    public Optional<Path> restoredFrom() {
+        return restoredFrom;
+    }
+
+    /** Videos that were RECEIVED or PROCESSING when this pipeline started (kept work directory). */
+    public List<String> inFlightAtStart() {
+        return inFlightAtStart;
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code workDir/savepoints} (the next start resumes from
+     * it), then closes everything. In-flight encodes are part of the savepoint and run again after
+     * the restore; their children are killed only now, after the job has stopped, so a clean stop
+     * records no failure. Falls back to cancelling (the retained last checkpoint is then the resume
+     * point) if the savepoint does not complete within {@code timeout}.
+     *
+     * @return the savepoint, or empty if the job had to be cancelled
+     */
+    public synchronized Optional<String> stopWithSavepoint(Duration timeout) {
+        if (closed) {
+            return Optional.empty();
+        }
+        Optional<String> savepoint = Optional.empty();
+        try {
+            savepoint =
+                    Optional.of(
+                            job.stopWithSavepoint(
+                                            false,
+                                            settings.workDir()
+                                                    .resolve("savepoints")
+                                                    .toUri()
+                                                    .toString(),
+                                            SavepointFormatType.CANONICAL)
+                                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Stop with savepoint failed; cancelling instead", e);
+        }
+        close();
+        return savepoint;
     }
 
     /**
@@ -291,6 +525,17 @@ public final class LocalPipeline implements AutoCloseable {
         return terminal.get(videoId);
     }
 
+    /**
+     * The video's completion record if it has arrived within {@code wait} (for callers that also
+     * watch for something else, such as a stop request).
+     */
+    public synchronized Optional<VideoRecord> pollTerminal(String videoId, Duration wait) {
+        if (!terminal.containsKey(videoId)) {
+            pollCompletions(wait);
+        }
+        return Optional.ofNullable(terminal.get(videoId));
+    }
+
     /** All completion records read so far (read_committed), in order. */
     public synchronized List<VideoRecord> completionRecords() {
         pollCompletions(Duration.ofMillis(500));
@@ -334,12 +579,31 @@ public final class LocalPipeline implements AutoCloseable {
         return job;
     }
 
+    /**
+     * Cancels the job if it still runs and waits until it has ended (a kept work directory retains
+     * its last checkpoint), then stops the services.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean running;
         try {
-            job.cancel().get();
+            running = !job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
         } catch (Exception e) {
-            LOG.warn("Cancelling the job failed", e);
+            running = false; // a local job's MiniCluster shuts down with the job: it has ended
+        }
+        if (running) {
+            try {
+                job.cancel().get(60, TimeUnit.SECONDS);
+                job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a cancelled job's result is an exception
+            } catch (Exception e) {
+                LOG.warn("Cancelling the job failed", e);
+            }
         }
         producer.close();
         completions.close();

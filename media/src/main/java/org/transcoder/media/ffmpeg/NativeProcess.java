@@ -25,10 +25,23 @@ public final class NativeProcess {
 
     private static boolean shuttingDown;
 
-    static {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(NativeProcess::reapAll, "native-process-reaper"));
-    }
+    /**
+     * The reaper above cannot run in a JVM killed with SIGKILL (local mode killed by a user, a
+     * TaskManager killed by Kubernetes or the OOM killer), and orphaned encoders would run on for
+     * minutes. util-linux's setpriv sets the child's parent-death signal (prctl PR_SET_PDEATHSIG)
+     * and execs the program, so the kernel sends it SIGKILL when the thread that started it dies;
+     * that thread is the one waiting in {@link #run}, so it outlives the child. setsid (exec'd in
+     * place: a child of the JVM is no process group leader, so it does not fork) puts the child in
+     * a session of its own, so a Ctrl-C in the terminal (SIGINT to the whole foreground process
+     * group) does not kill the encoders under a job that is being stopped cleanly: they are this
+     * JVM's to stop. Where the tools are missing, children run as before.
+     */
+    private static final List<String> DIE_WITH_PARENT =
+            java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setpriv"))
+                            && java.nio.file.Files.isExecutable(
+                                    java.nio.file.Path.of("/usr/bin/setsid"))
+                    ? List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/setsid")
+                    : List.of();
 
     private static void reapAll() {
         synchronized (LIVE) {
@@ -54,7 +67,9 @@ public final class NativeProcess {
 
     public static ProcessResult run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        List<String> argv = new java.util.ArrayList<>(DIE_WITH_PARENT);
+        argv.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
