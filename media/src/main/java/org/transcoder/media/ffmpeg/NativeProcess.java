@@ -40,11 +40,35 @@ public final class NativeProcess {
         }
     }
 
+    /**
+     * The shutdown hook above does not run when the JVM is SIGKILLed (the kernel's OOM killer, a
+     * TaskManager killed by its supervisor): its children would be re-parented and keep encoding
+     * for minutes, burning the cores the restarted tasks need. On Linux, children are started under
+     * util-linux's {@code setpriv --pdeathsig KILL}, which asks the kernel to SIGKILL the child
+     * when the thread that started it dies (here the thread blocked in {@link #run} for the child's
+     * whole life) and then execs the command itself (same pid, no extra process). Where setpriv is
+     * missing, children start directly, as before.
+     */
+    private static final String SETPRIV = findSetpriv();
+
+    private static String findSetpriv() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            java.io.File f = new java.io.File(dir, "setpriv");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+
     private NativeProcess() {}
 
     public static ProcessResult run(List<String> command, Map<String, String> env, Duration timeout)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(withParentDeathSignal(command));
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
@@ -63,6 +87,16 @@ public final class NativeProcess {
                 LIVE.remove(p);
             }
         }
+    }
+
+    private static List<String> withParentDeathSignal(List<String> command) {
+        if (SETPRIV == null) {
+            return command;
+        }
+        List<String> wrapped = new java.util.ArrayList<>(command.size() + 4);
+        wrapped.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     private static ProcessResult await(
