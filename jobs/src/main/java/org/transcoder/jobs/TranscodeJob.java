@@ -42,6 +42,9 @@ public final class TranscodeJob {
     /** In-flight tasks per async operator instance; they are part of every checkpoint. */
     static final int ASYNC_CAPACITY = 1000;
 
+    /** The label {@code --job.version-label} puts on every record. */
+    public static final String VERSION_LABEL_KEY = "transcoder.job-version";
+
     private TranscodeJob() {}
 
     public static void define(
@@ -52,6 +55,22 @@ public final class TranscodeJob {
             Sink<VideoRecord> failures,
             OperatorSettings settings,
             int encodeParallelism) {
+        define(env, uploads, metadata, completions, failures, settings, encodeParallelism, "");
+    }
+
+    /**
+     * As above; a non-empty {@code versionLabel} adds one stateless map (uid {@link
+     * Uids#VERSION_LABEL}) that labels every record with it, before the sinks.
+     */
+    public static void define(
+            StreamExecutionEnvironment env,
+            Source<IncomingUpload, ?, ?> uploads,
+            Sink<VideoRecord> metadata,
+            Sink<VideoRecord> completions,
+            Sink<VideoRecord> failures,
+            OperatorSettings settings,
+            int encodeParallelism,
+            String versionLabel) {
         DataStream<IncomingUpload> incoming =
                 env.fromSource(uploads, WatermarkStrategy.noWatermarks(), "Upload events")
                         .uid(Uids.UPLOAD_SOURCE)
@@ -98,6 +117,12 @@ public final class TranscodeJob {
                 assembled.union(
                         chunkTasks.getSideOutput(Outputs.STATUS),
                         rejectedEvents.filter(ParseUploads::identifiesVideo));
+        if (!versionLabel.isEmpty()) {
+            records =
+                    records.map(new LabelRecords(versionLabel))
+                            .uid(Uids.VERSION_LABEL)
+                            .name("Version label");
+        }
 
         records.keyBy(VideoRecord::getVideoId)
                 .sinkTo(metadata)
@@ -108,6 +133,27 @@ public final class TranscodeJob {
                 .uid(Uids.COMPLETION_SINK)
                 .name("Completions");
         rejectedEvents.sinkTo(failures).uid(Uids.FAILURE_SINK).name("Failures");
+    }
+
+    /** Adds {@link #VERSION_LABEL_KEY} to a record's labels; stateless. */
+    static final class LabelRecords
+            implements org.apache.flink.api.common.functions.MapFunction<VideoRecord, VideoRecord> {
+        private final String version;
+
+        LabelRecords(String version) {
+            this.version = version;
+        }
+
+        @Override
+        public VideoRecord map(VideoRecord r) {
+            java.util.Map<String, String> labels =
+                    r.getLabels() == null
+                            ? new java.util.HashMap<>()
+                            : new java.util.HashMap<>(r.getLabels());
+            labels.put(VERSION_LABEL_KEY, version);
+            r.setLabels(labels);
+            return r;
+        }
     }
 
     private static SingleOutputStreamOperator<TaskResult> async(

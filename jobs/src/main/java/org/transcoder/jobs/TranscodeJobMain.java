@@ -41,6 +41,7 @@ public final class TranscodeJobMain {
                         "transcoder-completions"),
                 CompletionSink.atLeastOnce(config.kafkaBootstrap(), config.failuresTopic()),
                 config.operators(),
-                config.encodeParallelism());
+                config.encodeParallelism(),
+                config.versionLabel());
     }
 }
