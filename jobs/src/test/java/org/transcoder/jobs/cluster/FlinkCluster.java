@@ -94,6 +94,13 @@ import org.transcoder.connectors.embedded.FreePorts;
  * process it started and their descendants (ffmpeg children included) and waits until they are
  * gone; a JVM shutdown hook does the same if the test JVM is stopped before {@code close} runs.
  * When a test fails, read {@code dir/jobmanager/flink.log} and {@code dir/tm-N/flink.log}.
+ *
+ * <p>Known limit: a savepoint written to the embedded s3proxy could not be restored (the
+ * JobManager's read of its {@code _metadata} ended with EOFException at the first int, although
+ * the object holds 35 KB); {@code TranscoderOnCluster} therefore points {@code
+ * execution.checkpointing.savepoint-dir} at local disk, which every process of this one-machine
+ * cluster sees. Measured on the 2-core machine: cluster up in 14-23 s, a job running 12-20 s
+ * after submission (the JobManager runs the jar's main, Flyway included).
  */
 public final class FlinkCluster implements AutoCloseable {
 
