@@ -45,6 +45,9 @@ public final class TranscodeJob {
     /** In-flight tasks per async operator instance; they are part of every checkpoint. */
     static final int ASYNC_CAPACITY = 1000;
 
+    /** The label {@code --job.version-label} puts on every record. */
+    public static final String VERSION_LABEL_KEY = "transcoder.job-version";
+
     private TranscodeJob() {}
 
     public static void define(
@@ -63,10 +66,15 @@ public final class TranscodeJob {
                 failures,
                 settings,
                 encodeParallelism,
+                "",
                 (event, attempt) -> {});
     }
 
-    /** The topology with a fault injected into preparation (tests of poison uploads). */
+    /**
+     * As above; a non-empty {@code versionLabel} adds one stateless map (uid {@link
+     * Uids#VERSION_LABEL}) that labels every record with it, before the sinks, and {@code
+     * prepareFault} is injected into preparation (tests of poison uploads; production: none).
+     */
     public static void define(
             StreamExecutionEnvironment env,
             Source<IncomingUpload, ?, ?> uploads,
@@ -75,6 +83,7 @@ public final class TranscodeJob {
             Sink<VideoRecord> failures,
             OperatorSettings settings,
             int encodeParallelism,
+            String versionLabel,
             PrepareVideo.Fault prepareFault) {
         DataStream<IncomingUpload> incoming =
                 env.fromSource(uploads, WatermarkStrategy.noWatermarks(), "Upload events")
@@ -144,6 +153,12 @@ public final class TranscodeJob {
                         accepted.getSideOutput(Outputs.STATUS),
                         chunkTasks.getSideOutput(Outputs.STATUS),
                         rejectedEvents.filter(ParseUploads::identifiesVideo));
+        if (!versionLabel.isEmpty()) {
+            records =
+                    records.map(new LabelRecords(versionLabel))
+                            .uid(Uids.VERSION_LABEL)
+                            .name("Version label");
+        }
 
         records.keyBy(VideoRecord::getVideoId)
                 .sinkTo(metadata)
@@ -154,6 +169,27 @@ public final class TranscodeJob {
                 .uid(Uids.COMPLETION_SINK)
                 .name("Completions");
         rejectedEvents.sinkTo(failures).uid(Uids.FAILURE_SINK).name("Failures");
+    }
+
+    /** Adds {@link #VERSION_LABEL_KEY} to a record's labels; stateless. */
+    static final class LabelRecords
+            implements org.apache.flink.api.common.functions.MapFunction<VideoRecord, VideoRecord> {
+        private final String version;
+
+        LabelRecords(String version) {
+            this.version = version;
+        }
+
+        @Override
+        public VideoRecord map(VideoRecord r) {
+            java.util.Map<String, String> labels =
+                    r.getLabels() == null
+                            ? new java.util.HashMap<>()
+                            : new java.util.HashMap<>(r.getLabels());
+            labels.put(VERSION_LABEL_KEY, version);
+            r.setLabels(labels);
+            return r;
+        }
     }
 
     private static <I, O> SingleOutputStreamOperator<O> async(

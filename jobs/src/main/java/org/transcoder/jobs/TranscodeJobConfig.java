@@ -33,7 +33,8 @@ public record TranscodeJobConfig(
         String jdbcPassword,
         String redisUri,
         int encodeParallelism,
-        OperatorSettings operators) {
+        OperatorSettings operators,
+        String versionLabel) {
 
     public static final ConfigOption<String> KAFKA_BOOTSTRAP =
             key("kafka.bootstrap-servers")
@@ -173,6 +174,19 @@ public record TranscodeJobConfig(
                                     + " accepted ends FAILED with DEADLINE_EXCEEDED: no video stays"
                                     + " PROCESSING forever.");
 
+    public static final ConfigOption<String> VERSION_LABEL =
+            key("job.version-label")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "When set, every record gets the label "
+                                    + TranscodeJob.VERSION_LABEL_KEY
+                                    + "=<value>, added by one more stateless operator (uid "
+                                    + Uids.VERSION_LABEL
+                                    + "): which deployment wrote a record. It also gives the"
+                                    + " savepoint-upgrade test (SavepointUpgradeClusterIT) a changed"
+                                    + " topology to restore into. Empty (default): no operator.");
+
     public static TranscodeJobConfig fromArgs(String[] args) {
         return from(Configuration.fromMap(parseArgs(args)));
     }
@@ -219,7 +233,8 @@ public record TranscodeJobConfig(
                 c.get(JDBC_PASSWORD),
                 c.get(REDIS_URI),
                 parallelism,
-                ops);
+                ops,
+                c.get(VERSION_LABEL).trim());
     }
 
     public JdbcSettings jdbc() {

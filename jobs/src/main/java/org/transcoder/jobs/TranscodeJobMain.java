@@ -56,6 +56,7 @@ public final class TranscodeJobMain {
                         config.transactionTimeout()),
                 config.operators(),
                 config.encodeParallelism(),
+                config.versionLabel(),
                 prepareFault);
     }
 }

@@ -19,5 +19,8 @@ public final class Uids {
     public static final String COMPLETION_SINK = "completion-sink";
     public static final String FAILURE_SINK = "failure-sink";
 
+    /** Only in jobs started with --job.version-label; stateless. */
+    public static final String VERSION_LABEL = "version-label";
+
     private Uids() {}
 }

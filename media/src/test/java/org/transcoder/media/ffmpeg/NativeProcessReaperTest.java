@@ -41,6 +41,9 @@ class NativeProcessReaperTest {
             while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
                 Thread.sleep(20);
             }
+            if (args.length > 1 && args[1].equals("wait")) {
+                Thread.sleep(120_000); // until the test SIGKILLs this JVM
+            }
             System.exit(0);
         }
     }
@@ -64,6 +67,41 @@ class NativeProcessReaperTest {
             Thread.sleep(50);
         }
         assertThat(running(pid)).as("native child %d outlived its JVM", pid).isFalse();
+    }
+
+    /** SIGKILL skips the shutdown hook: the kernel must take the child (parent-death signal). */
+    @Test
+    void childrenDieWithASigkilledJvm(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("child.pid");
+        Process jvm =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ExitWhileChildRuns.class.getName(),
+                                pidFile.toString(),
+                                "wait")
+                        .inheritIO()
+                        .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((!Files.exists(pidFile) || Files.readString(pidFile).isBlank())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            jvm.destroyForcibly(); // SIGKILL
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (running(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            boolean survived = running(pid);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            assertThat(survived).as("native child %d outlived its SIGKILLed JVM", pid).isFalse();
+        } finally {
+            jvm.destroyForcibly();
+        }
     }
 
     /** Alive and not a zombie waiting for the init process to reap it. */
