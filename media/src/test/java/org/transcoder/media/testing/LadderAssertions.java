@@ -32,7 +32,10 @@ public final class LadderAssertions {
      * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
      * object).
      */
-    public static final String INIT_SEGMENT_NAME = "init(_[0-9a-f]{12})?\\.mp4";
+    /** An upload's objects may sit in a directory named for its generation, e.g. "g1kq3x9z/". */
+    private static final String GENERATION_DIR = "(g[0-9a-z]+/)?";
+
+    public static final String INIT_SEGMENT_NAME = GENERATION_DIR + "init(_[0-9a-f]{12})?\\.mp4";
 
     private static final Pattern AVC1 =
             Pattern.compile("avc1\\.([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})");
@@ -340,7 +343,7 @@ public final class LadderAssertions {
             softly.assertThat(s.duration()).as(at + "segment %d EXTINF > 0", i).isPositive();
             softly.assertThat(s.uri())
                     .as(at + "segment %d name", i)
-                    .isEqualTo(String.format("seg_%05d.m4s", i));
+                    .matches(GENERATION_DIR + String.format("seg_%05d\\.m4s", i));
             s.segmentMap()
                     .ifPresent(
                             m ->
