@@ -113,6 +113,14 @@ public record TranscodeJobConfig(
                     .stringType()
                     .defaultValue(System.getProperty("java.io.tmpdir") + "/transcoder-tm")
                     .withDescription("Local scratch space on each TaskManager.");
+    public static final ConfigOption<Duration> STAGING_ORPHAN_AGE =
+            key("storage.staging-orphan-age")
+                    .durationType()
+                    .defaultValue(OperatorSettings.DEFAULT_STAGING_ORPHAN_AGE)
+                    .withDescription(
+                            "Staging data of an upload accepted longer ago than this is deleted by an"
+                                    + " hourly sweep (a crash can leave it behind); longer than any"
+                                    + " video's deadline. 0 turns the sweep off.");
     public static final ConfigOption<String> PROFILE =
             key("ladder.profile")
                     .stringType()
@@ -217,7 +225,8 @@ public record TranscodeJobConfig(
                         c.get(ENCODE_CONCURRENCY),
                         c.get(PREPARE_CONCURRENCY),
                         c.get(ENCODE_THREADS),
-                        Math.max(1, c.get(ENCODE_PARALLELISM)) * c.get(ENCODE_CONCURRENCY));
+                        Math.max(1, c.get(ENCODE_PARALLELISM)) * c.get(ENCODE_CONCURRENCY),
+                        c.get(STAGING_ORPHAN_AGE));
         int parallelism = c.get(ENCODE_PARALLELISM);
         Preconditions.checkArgument(
                 parallelism >= 1, "--%s must be >= 1", ENCODE_PARALLELISM.key());

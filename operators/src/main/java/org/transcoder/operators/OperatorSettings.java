@@ -25,6 +25,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
  * @param chunkSeconds chunk length target; 0: chosen per video from its length and encodeSlots
  * @param encodeSlots encodes the job runs at once (encode parallelism x concurrency)
+ * @param stagingOrphanAge staging data of an upload accepted longer ago is swept (see {@link
+ *     StagingSweeper}); 0 disables the sweep
  */
 public record OperatorSettings(
         String outputRoot,
@@ -40,7 +42,8 @@ public record OperatorSettings(
         int encodeConcurrency,
         int prepareConcurrency,
         int threadsPerEncode,
-        int encodeSlots)
+        int encodeSlots,
+        Duration stagingOrphanAge)
         implements Serializable {
 
     public OperatorSettings {
@@ -65,6 +68,12 @@ public record OperatorSettings(
                 encodeSlots >= 1, "encodeSlots must be >= 1, got %s", encodeSlots);
         sourceRoots = List.copyOf(sourceRoots);
     }
+
+    /**
+     * Longer than any video can take (its deadline), so only garbage is swept: a day beyond the
+     * default deadline of a 4-hour video.
+     */
+    public static final Duration DEFAULT_STAGING_ORPHAN_AGE = Duration.ofDays(4);
 
     /**
      * Uploads prepared at once: preparation is mostly waiting (downloads, ffprobe, stream copies),
@@ -105,7 +114,8 @@ public record OperatorSettings(
                 1,
                 DEFAULT_PREPARE_CONCURRENCY,
                 EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
-                1);
+                1,
+                DEFAULT_STAGING_ORPHAN_AGE);
     }
 
     public OperatorSettings withEncoding(int concurrency, int threads) {
@@ -123,7 +133,8 @@ public record OperatorSettings(
                 concurrency,
                 prepareConcurrency,
                 threads,
-                encodeSlots);
+                encodeSlots,
+                stagingOrphanAge);
     }
 
     /** How a video of this length is cut into chunks and segments. */

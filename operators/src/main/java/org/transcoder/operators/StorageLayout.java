@@ -14,8 +14,11 @@ public final class StorageLayout {
         return "videos/" + videoId;
     }
 
+    /** Where every video's staging data lives. */
+    public static final String STAGING_ROOT = "staging/";
+
     public static String stagingPrefix(String videoId) {
-        return "staging/" + videoId;
+        return STAGING_ROOT + videoId;
     }
 
     /**

@@ -32,7 +32,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    /** Above the 60 s transactions of CompletionSink, like a production broker's 15 min default. */
+    /** Allows the 15 min transactions of CompletionSink: a production broker's default maximum. */
     public static final long TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
     private final KafkaConfig config;

@@ -2,9 +2,13 @@ package org.transcoder.operators.functions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
@@ -27,6 +31,7 @@ import org.transcoder.media.validate.MediaValidator;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
+import org.transcoder.operators.StagingSweeper;
 import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Preparation;
@@ -54,9 +59,13 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         void beforeAttempt(UploadEvent event, int attempt) throws Exception;
     }
 
+    /** How often the first instance sweeps orphaned staging data. */
+    static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+
     private final Fault fault;
     private transient Counter videosAccepted;
     private transient Counter videosRejected;
+    private transient ScheduledExecutorService sweeper;
 
     public PrepareVideo(OperatorSettings settings) {
         this(settings, (event, attempt) -> {});
@@ -73,6 +82,41 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         var metrics = getRuntimeContext().getMetricGroup();
         videosAccepted = metrics.counter("videosAccepted");
         videosRejected = metrics.counter("videosRejected");
+        Counter swept = metrics.counter("stagingOrphansSwept");
+        // One instance sweeps for the whole job; the sweep only deletes what no video can use.
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
+                && !settings.stagingOrphanAge().isZero()) {
+            sweeper =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "staging-sweeper");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            sweeper.scheduleWithFixedDelay(
+                    () -> sweep(swept), 1, SWEEP_INTERVAL.toMinutes(), TimeUnit.MINUTES);
+        }
+    }
+
+    private void sweep(Counter swept) {
+        try {
+            swept.inc(
+                    StagingSweeper.sweep(
+                                    storage,
+                                    System.currentTimeMillis(),
+                                    settings.stagingOrphanAge())
+                            .size());
+        } catch (RuntimeException e) {
+            LOG.warn("Staging sweep failed, trying again in {}: {}", SWEEP_INTERVAL, e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        super.close();
     }
 
     @Override

@@ -220,7 +220,8 @@ class EncodeChunkTest {
                                 concurrency,
                                 1,
                                 0,
-                                1)
+                                1,
+                                Duration.ZERO)
                         .withEncoding(concurrency, 0);
         EncodeChunk fn = new EncodeChunk(settings, new FakeEncoderFactory());
         harness =

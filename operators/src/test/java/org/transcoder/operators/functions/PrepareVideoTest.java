@@ -87,7 +87,8 @@ class PrepareVideoTest {
                         1,
                         2,
                         0,
-                        1);
+                        1,
+                        Duration.ZERO);
         accept =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                         new AcceptUpload(), UploadEvent::getVideoId, Types.STRING);
