@@ -27,16 +27,19 @@ import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
 
 /**
- * The job topology, in one place. Its ends are parameters: production hands in Kafka and the
- * metadata store, tests hand in their own.
+ * The job topology, in one place. Its ends are parameters: TranscodeJobMain hands in Kafka and the
+ * metadata store (local mode and the end-to-end tests do the same against embedded services).
+ * Every step that blocks (native processes, storage) is an async operator, so the task threads only
+ * move records and checkpoint barriers never wait behind work.
  *
  * <pre>
- * uploads -> ParseUploads -> keyBy(videoId) -> PrepareVideo --plans--------------------------+
- *                                               |-- chunk tasks -> rebalance -> EncodeChunk --+
- *                                               |-- audio task  -> EncodeAudio --------------+
- *                                               |-- thumbnail task -> ExtractThumbnails -----+
- *                                               v                                            v
- *                                            status        keyBy(videoId) -> AssembleVideo -> records
+ * uploads -> ParseUploads -> keyBy(videoId) -> AcceptUpload -> PrepareVideo (async) -> RouteTasks
+ *   RouteTasks --plans-------------------------------------------------------------------+
+ *              |-- chunk tasks -> rebalance -> EncodeChunk (async) -----------------------+
+ *              |-- audio task  -> EncodeAudio (async) ------------------------------------+
+ *              |-- thumbnail task -> ExtractThumbnails (async) ---------------------------+
+ *              v                                                                          v
+ *           status           keyBy(videoId) -> AssembleVideo -> PublishVideo (async) -> records
  * records (all) -> metadata sink;  terminal records -> completions (exactly once);  bad events -> failures
  * </pre>
  */

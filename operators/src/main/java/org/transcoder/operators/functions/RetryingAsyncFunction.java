@@ -20,6 +20,7 @@ import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.operators.OperatorSettings;
 
@@ -78,6 +79,10 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     @Override
     public void open(OpenContext ctx) throws Exception {
+        // Every step runs the bundled ffmpeg/ffprobe (or follows one that did): a TaskManager
+        // whose build lacks libx264, aac or mjpeg fails here, loudly, instead of failing every
+        // video with INTERNAL_ERROR.
+        FfmpegBinaries.get();
         storage = ObjectStorage.of(settings.outputRoot());
         int threads = threads();
         String name = getClass().getSimpleName() + "-worker";
