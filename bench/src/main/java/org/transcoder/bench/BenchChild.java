@@ -36,7 +36,7 @@ public final class BenchChild implements Callable<Integer> {
     /** One video of a run: the source, where its renditions go, a ready command for the CLI. */
     record Task(String name, String source, String outDir, double seconds, List<String> command) {}
 
-    @Option(names = "--mode", required = true, description = "cli-batch, media, job")
+    @Option(names = "--mode", required = true, description = "cli-batch, media, job, load")
     String mode;
 
     @Option(names = "--tasks", required = true, description = "JSON list of tasks")
@@ -85,6 +85,12 @@ public final class BenchChild implements Callable<Integer> {
             description = "job: submit every task at once (default: one after another)")
     boolean concurrent;
 
+    @Option(
+            names = "--settle-seconds",
+            defaultValue = "10",
+            description = "load: keep reading completions and checkpoints this long after the last")
+    int settleSeconds;
+
     public static void main(String[] args) {
         int rc = new CommandLine(new BenchChild()).execute(args);
         System.exit(rc);
@@ -113,6 +119,18 @@ public final class BenchChild implements Callable<Integer> {
                                     checkpointMillis,
                                     warmup,
                                     concurrent);
+                    case "load" ->
+                            LoadRun.run(
+                                    tasks,
+                                    jvmStart,
+                                    info,
+                                    work,
+                                    threads,
+                                    x264Threads,
+                                    chunkSeconds,
+                                    checkpointMillis,
+                                    warmup,
+                                    settleSeconds);
                     default -> throw new IllegalArgumentException("Unknown mode " + mode);
                 };
         Files.createDirectories(resultFile.toAbsolutePath().getParent());

@@ -57,7 +57,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--modes",
             split = ",",
-            description = "long-clip runs, in order (default: ${DEFAULT-VALUE})",
+            description = "long-clip runs, in order, or none (default: ${DEFAULT-VALUE})",
             defaultValue = "cli,media-t2,media-t1,job-p1,job-p2")
     List<String> modes;
 
@@ -67,6 +67,28 @@ public final class BenchMain implements Callable<Integer> {
             description = "batch runs: cli, media-tN, job-pN, or none (default: ${DEFAULT-VALUE})",
             defaultValue = "cli,media-t2,job-p2")
     List<String> batchModes;
+
+    @Option(
+            names = "--load-modes",
+            split = ",",
+            description =
+                    "load runs (job-pN: --load-count upload events at once into one warm"
+                            + " pipeline), or none (default: ${DEFAULT-VALUE})",
+            defaultValue = "none")
+    List<String> loadModes;
+
+    @Option(
+            names = "--load-count",
+            defaultValue = "50",
+            description = "upload events of a load run (the batch's clips, cycled)")
+    int loadCount;
+
+    @Option(
+            names = "--load-settle-seconds",
+            defaultValue = "10",
+            description =
+                    "load: keep reading completions and checkpoints this long after the last video")
+    int loadSettleSeconds;
 
     @Option(
             names = "--clip-seconds",
@@ -179,22 +201,28 @@ public final class BenchMain implements Callable<Integer> {
 
         Map<String, String> machine = Machine.describe();
         inputs = new Inputs(fixtures, work.resolve("inputs").toAbsolutePath());
-        Path clip = inputs.longClip(seconds);
-        MediaInfo info = MediaProbe.probe(clip);
+        List<String> longModes = modes.contains("none") ? List.of() : available(modes);
         Ladder ladder = LadderProfiles.defaultLadder();
-        List<Rendition> rungs = CliBaseline.renditions(info, ladder);
-        var v = info.video().orElseThrow();
-        Results.Input input =
-                new Results.Input(
-                        clip.getFileName().toString(),
-                        info.videoDurationSeconds(),
-                        v.width(),
-                        v.height(),
-                        v.avgFrameRate(),
-                        Files.size(clip),
-                        rungs.stream().map(Rendition::name).toList());
+        Path clip = null;
+        MediaInfo info = null;
+        List<Rendition> rungs = List.of();
+        Results.Input input = null;
+        if (!longModes.isEmpty()) {
+            clip = inputs.longClip(seconds);
+            info = MediaProbe.probe(clip);
+            rungs = CliBaseline.renditions(info, ladder);
+            var v = info.video().orElseThrow();
+            input =
+                    new Results.Input(
+                            clip.getFileName().toString(),
+                            info.videoDurationSeconds(),
+                            v.width(),
+                            v.height(),
+                            v.avgFrameRate(),
+                            Files.size(clip),
+                            rungs.stream().map(Rendition::name).toList());
+        }
 
-        List<String> longModes = available(modes);
         List<Results.Run> runs = new ArrayList<>();
         Map<String, Path> firstOutputs = new LinkedHashMap<>();
         for (int rep = 1; rep <= repetitions; rep++) {
@@ -276,6 +304,21 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
 
+        List<Results.Load> loads = new ArrayList<>();
+        List<String> lModes = loadModes.contains("none") ? List.of() : available(loadModes);
+        for (String mode : lModes) {
+            if (!mode.startsWith("job-")) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "A load run is a job run (job-pN): " + mode);
+            }
+            log(String.format(Locale.ROOT, "load: %s (%d uploads at once)", mode, loadCount));
+            loads.add(
+                    runLoad(
+                            mode,
+                            inputs.batch(Inputs.BATCH.size()),
+                            runRoot.resolve("load-" + mode)));
+        }
+
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("repetitions", repetitions);
         settings.put("clipSeconds", seconds);
@@ -289,6 +332,10 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("childHeap", childHeap);
         settings.put("quietWaitSeconds", quietWait);
         settings.put("quietLevel", quietLevel);
+        if (!lModes.isEmpty()) {
+            settings.put("loadModes", lModes);
+            settings.put("loadCount", loadCount);
+        }
         Results results =
                 new Results(
                         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
@@ -300,8 +347,19 @@ public final class BenchMain implements Callable<Integer> {
                         summary,
                         quality,
                         batches,
-                        notes);
+                        notes,
+                        loads);
         Files.createDirectories(reports);
+        Path saved = reports.resolve("results.json");
+        if (longModes.isEmpty()
+                && bModes.isEmpty()
+                && !loads.isEmpty()
+                && Files.isRegularFile(saved)) {
+            // A load-only invocation adds its section to the report there (its own date and
+            // command go with it), keeping the full run's numbers as they were measured.
+            log("load only: adding the load section to " + saved + ", the rest kept");
+            results = BenchChild.JSON.readValue(saved.toFile(), Results.class).withLoads(loads);
+        }
         BenchChild.JSON.writeValue(reports.resolve("results.json").toFile(), results);
         writeMarkdown(reports, results, quick);
         return 0;
@@ -491,8 +549,109 @@ public final class BenchMain implements Callable<Integer> {
                 child.info());
     }
 
+    /**
+     * The load run: {@code --load-count} upload events at once (the batch's clips, cycled, each
+     * under an id of its own) into one warm pipeline, measured by the same child launch and tree
+     * sampler as every other run, plus what the job's JVM watched over Flink's REST API.
+     */
+    private Results.Load runLoad(String mode, List<Path> clips, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        List<BenchChild.Task> tasks = new ArrayList<>();
+        Map<Path, Double> seconds = new java.util.HashMap<>();
+        for (int i = 0; i < loadCount; i++) {
+            Path c = clips.get(i % clips.size());
+            double s =
+                    seconds.computeIfAbsent(
+                            c,
+                            p -> {
+                                try {
+                                    return MediaProbe.probe(p).videoDurationSeconds();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            String name = c.getFileName().toString().replaceFirst("\\.mp4$", "");
+            String id = String.format(Locale.ROOT, "load%02d-%s", i + 1, name);
+            tasks.add(new BenchChild.Task(id, c.toString(), null, s, null));
+        }
+        double waited = quiet();
+        double load = MachineLoad.loadAverage1();
+        List<String> extra = List.of("--settle-seconds", Integer.toString(loadSettleSeconds));
+        ChildLauncher.Measured m = launchJava(mode, "load", tasks, dir, clips.get(0), false, extra);
+        ChildResult child =
+                BenchChild.JSON.readValue(dir.resolve("result.json").toFile(), ChildResult.class);
+        BenchChild.JSON.writeValue(dir.resolve("processes.json").toFile(), m.sampler().members());
+        if (!keepOutputs) {
+            deleteTree(dir.resolve("work").resolve("pipeline").resolve("output"));
+        }
+        List<Double> lat =
+                child.items().stream()
+                        .filter(i -> i.latencyMillis() >= 0)
+                        .map(i -> i.latencyMillis() / 1000.0)
+                        .toList();
+        // The child's clock starts at its operation; the sampler's at the launch (JVM start).
+        List<TreeSampler.Point> rss =
+                TreeSampler.perPeriod(m.sampler().series(), 1000).stream()
+                        .map(
+                                p ->
+                                        new TreeSampler.Point(
+                                                p.ms() - child.opStartMillis(),
+                                                p.rssBytes(),
+                                                p.rootRssBytes(),
+                                                p.ffmpegRssBytes(),
+                                                p.processes(),
+                                                p.ffmpeg()))
+                        .toList();
+        double wall = child.opWallMillis() / 1000.0;
+        Map<String, String> info = new LinkedHashMap<>(child.info());
+        info.put("sampleMillis", Long.toString(sampleMs));
+        return new Results.Load(
+                mode,
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                command(),
+                tasks.size(),
+                (int) tasks.stream().map(BenchChild.Task::source).distinct().count(),
+                tasks.stream().mapToDouble(BenchChild.Task::seconds).sum(),
+                wall,
+                tasks.size() / (wall / 60.0),
+                Stats.median(lat),
+                Stats.max(lat),
+                ProcStat.seconds(m.cpuTicks()),
+                ProcStat.seconds(child.opCpuTicks()),
+                m.sampler().peakRssBytes(),
+                m.sampler().series().stream()
+                        .mapToLong(TreeSampler.Point::rootRssBytes)
+                        .max()
+                        .orElse(0),
+                m.sampler().series().stream().mapToInt(TreeSampler.Point::ffmpeg).max().orElse(0),
+                rss,
+                ProcStat.seconds(m.foreignTicks()),
+                load,
+                waited,
+                info,
+                child.load());
+    }
+
     private ChildLauncher.Measured launchJava(
             String mode, List<BenchChild.Task> tasks, Path dir, Path warmup, boolean concurrent)
+            throws Exception {
+        String childMode =
+                mode.startsWith("media-")
+                        ? "media"
+                        : mode.startsWith("job-")
+                                ? "job"
+                                : mode.startsWith("cli") ? "cli-batch" : mode;
+        return launchJava(mode, childMode, tasks, dir, warmup, concurrent, List.of());
+    }
+
+    private ChildLauncher.Measured launchJava(
+            String mode,
+            String childMode,
+            List<BenchChild.Task> tasks,
+            Path dir,
+            Path warmup,
+            boolean concurrent,
+            List<String> extraArgs)
             throws Exception {
         Path tasksFile = dir.resolve("tasks.json");
         BenchChild.JSON.writeValue(tasksFile.toFile(), tasks);
@@ -510,12 +669,6 @@ public final class BenchMain implements Callable<Integer> {
         }
         cmd.addAll(
                 List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
-        String childMode =
-                mode.startsWith("media-")
-                        ? "media"
-                        : mode.startsWith("job-")
-                                ? "job"
-                                : mode.startsWith("cli") ? "cli-batch" : mode;
         cmd.addAll(List.of("--mode", childMode, "--tasks", tasksFile.toString()));
         cmd.addAll(List.of("--result", dir.resolve("result.json").toString()));
         cmd.addAll(List.of("--work", dir.resolve("work").toString()));
@@ -525,7 +678,8 @@ public final class BenchMain implements Callable<Integer> {
             if (chunkSeconds != null) {
                 cmd.addAll(List.of("--chunk-seconds", Double.toString(chunkSeconds)));
             }
-            if (jobCheckpointMillis != null && childMode.equals("job")) {
+            boolean job = childMode.equals("job") || childMode.equals("load");
+            if (jobCheckpointMillis != null && job) {
                 cmd.addAll(List.of("--checkpoint-ms", Long.toString(jobCheckpointMillis)));
             }
             if (jobIdleSeconds > 0 && childMode.equals("job")) {
@@ -538,6 +692,7 @@ public final class BenchMain implements Callable<Integer> {
         if (concurrent) {
             cmd.add("--concurrent");
         }
+        cmd.addAll(extraArgs);
         ChildLauncher.Measured m =
                 ChildLauncher.run(pin(mode, cmd), Map.of(), dir.resolve("log.txt"), sampleMs);
         m.requireSuccess(mode);
@@ -663,7 +818,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             out.add(s);
         }
-        if (base == null) {
+        if (base == null && !modes.isEmpty()) {
             notes.add("No cli run: ratios are against nothing (1.0).");
         }
         return out;

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param opWallMillis the measured operation: transcode call, or event to completion record
  * @param opCpuTicks utime+stime+cutime+cstime of the JVM over the operation (reaped children in)
  * @param items per video of a batch (or the one video)
+ * @param load what a load run observed inside the job's JVM (null for other runs)
  */
 record ChildResult(
         String mode,
@@ -19,7 +20,19 @@ record ChildResult(
         long opWallMillis,
         long opCpuTicks,
         List<Item> items,
-        Map<String, String> info) {
+        Map<String, String> info,
+        LoadRun.Observed load) {
+
+    ChildResult(
+            String mode,
+            long startupMillis,
+            long opStartMillis,
+            long opWallMillis,
+            long opCpuTicks,
+            List<Item> items,
+            Map<String, String> info) {
+        this(mode, startupMillis, opStartMillis, opWallMillis, opCpuTicks, items, info, null);
+    }
 
     /**
      * @param submitMillis ms after the operation start when the video was handed in

@@ -21,7 +21,7 @@ import org.transcoder.jobs.local.LocalPipeline;
 final class JobRunner {
 
     static final String LOCAL_PIPELINE = "org.transcoder.jobs.local.LocalPipeline";
-    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private JobRunner() {}
 
@@ -52,19 +52,8 @@ final class JobRunner {
             Path warmup,
             boolean concurrent)
             throws Exception {
-        LocalPipeline.Settings defaults =
-                LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath());
-        if (checkpointMillis > 0) {
-            defaults = defaults.withCheckpointInterval(Duration.ofMillis(checkpointMillis));
-        }
         LocalPipeline.Settings settings =
-                defaults.withEncodeParallelism(parallelism)
-                        .withWebUiPort(-1)
-                        .withFileOutput(true)
-                        .withJobOptions(jobOptions(x264Threads, chunkSeconds));
-        info.put("encodeParallelism", Integer.toString(parallelism));
-        info.put("x264Threads", Integer.toString(x264Threads));
-        info.put("checkpointInterval", settings.checkpointInterval().toString());
+                settings(work, parallelism, x264Threads, chunkSeconds, checkpointMillis, info);
         long t0 = System.nanoTime();
         try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
             info.put("pipelineStartMillis", Long.toString(ms(t0)));
@@ -160,6 +149,33 @@ final class JobRunner {
         }
     }
 
+    /**
+     * The pipeline every job run gets (renditions to a file:// root, no dashboard), the same for
+     * the long clip, the batch and the load run, so that their numbers compare.
+     */
+    static LocalPipeline.Settings settings(
+            Path work,
+            int parallelism,
+            int x264Threads,
+            double chunkSeconds,
+            long checkpointMillis,
+            Map<String, String> info) {
+        LocalPipeline.Settings defaults =
+                LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath());
+        if (checkpointMillis > 0) {
+            defaults = defaults.withCheckpointInterval(Duration.ofMillis(checkpointMillis));
+        }
+        LocalPipeline.Settings settings =
+                defaults.withEncodeParallelism(parallelism)
+                        .withWebUiPort(-1)
+                        .withFileOutput(true)
+                        .withJobOptions(jobOptions(x264Threads, chunkSeconds));
+        info.put("encodeParallelism", Integer.toString(parallelism));
+        info.put("x264Threads", Integer.toString(x264Threads));
+        info.put("checkpointInterval", settings.checkpointInterval().toString());
+        return settings;
+    }
+
     private static Map<String, String> jobOptions(int x264Threads, double chunkSeconds) {
         Map<String, String> o = new HashMap<>();
         o.put("encode.x264-threads", Integer.toString(x264Threads));
@@ -169,12 +185,12 @@ final class JobRunner {
         return o;
     }
 
-    private static VideoRecord submitAndAwait(LocalPipeline pipeline, String id, Path source) {
+    static VideoRecord submitAndAwait(LocalPipeline pipeline, String id, Path source) {
         pipeline.submit(UploadEvent.of(id, source.toAbsolutePath().toUri().toString()));
         return pipeline.awaitTerminal(id, TIMEOUT);
     }
 
-    private static boolean isTerminal(VideoRecord r) {
+    static boolean isTerminal(VideoRecord r) {
         return r.getStatus() == VideoStatus.READY || r.getStatus() == VideoStatus.FAILED;
     }
 

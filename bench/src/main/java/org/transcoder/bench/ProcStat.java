@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param cstime system CPU of the children it has waited for
  * @param startTime start time after boot, clock ticks (with pid, a unique identity)
  * @param rssPages resident set size in pages (the same number as VmRSS)
+ * @param vsizeBytes virtual memory size (a child between vfork and exec has its parent's)
  */
 public record ProcStat(
         int pid,
@@ -27,7 +28,8 @@ public record ProcStat(
         long cstime,
         int threads,
         long startTime,
-        long rssPages) {
+        long rssPages,
+        long vsizeBytes) {
 
     /** USER_HZ: fixed at 100 on Linux x86_64 (sysconf(_SC_CLK_TCK)). */
     public static final int TICKS_PER_SECOND = 100;
@@ -57,7 +59,8 @@ public record ProcStat(
                 Long.parseLong(f[14]),
                 Integer.parseInt(f[17]),
                 Long.parseLong(f[19]),
-                Long.parseLong(f[21]));
+                Long.parseLong(f[21]),
+                Long.parseLong(f[20]));
     }
 
     /** The process's stat, or empty when it has gone. */

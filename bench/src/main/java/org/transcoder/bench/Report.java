@@ -20,14 +20,19 @@ final class Report {
         md.append("Date: ").append(r.date()).append("  \n");
         md.append("Command: `").append(r.command()).append("`\n\n");
         machine(md, r.machine());
-        input(md, r);
-        longClip(md, r);
-        bytesAndQuality(md, r);
+        if (r.clip() != null) {
+            input(md, r);
+            longClip(md, r);
+            bytesAndQuality(md, r);
+        }
         batch(md, r);
-        targets(md, r);
-        timelines(md, r);
-        allRuns(md, r);
-        runInfo(md, r);
+        if (r.clip() != null) {
+            targets(md, r);
+            timelines(md, r);
+            allRuns(md, r);
+            runInfo(md, r);
+        }
+        r.loadsOrEmpty().forEach(l -> load(md, l));
         if (!r.notes().isEmpty()) {
             md.append("## Notes\n\n");
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
@@ -490,6 +495,306 @@ final class Report {
                             run.quietWaitSeconds(),
                             run.loadAverageAtStart(),
                             run.samplerMeanMillis()));
+        }
+        md.append('\n');
+    }
+
+    /** Aims of the load test ("never lose a video", test 5), checked, not asserted. */
+    static final double LOAD_CHECKPOINT_AIM_SECONDS = 10;
+
+    static final long LOAD_TREE_AIM_BYTES = 3L << 30;
+
+    /** The load run: its aims, its numbers, and heap/memory/in-flight over time. */
+    static void load(StringBuilder md, Results.Load l) {
+        LoadRun.Observed o = l.observed();
+        md.append(f("## Load: %d uploads at once\n\n", l.videos()));
+        md.append(f("Command: `%s`, %s. ", l.command(), l.date()));
+        md.append(
+                f(
+                        "%d upload events sent at once to one warm local pipeline (%s, after one warm-up"
+                                + " video, checkpoints every %s), %d different source files (the"
+                                + " batch's clips, cycled, each event with a video id of its own), %.1f s"
+                                + " of video in all. Checkpoint statistics and the restart count are"
+                                + " Flink's (REST API of the local cluster), the in-flight count is the"
+                                + " assemble operator's `videosInFlight` gauge over REST, heap is the"
+                                + " job JVM's (`MemoryMXBean` every %d ms, and the JVM's GC"
+                                + " notifications), RSS is the whole process tree's (JVM, ffmpeg"
+                                + " children, PostgreSQL, Redis) every %s ms by the harness.\n\n",
+                        l.videos(),
+                        label(l.mode()),
+                        l.info().getOrDefault("checkpointInterval", "?"),
+                        l.sources(),
+                        l.videoSeconds(),
+                        LoadRun.SAMPLE_MILLIS,
+                        l.info().getOrDefault("sampleMillis", "?")));
+        md.append(
+                f(
+                        "Others' CPU while it ran: %.1f CPU-s (load average %.1f at the start, waited"
+                                + " %.0f s for the machine to quieten)%s.\n\n",
+                        l.foreignCpuSeconds(),
+                        l.loadAverageAtStart(),
+                        l.quietWaitSeconds(),
+                        l.foreignCpuSeconds() > 5
+                                ? ": the machine was shared with another engineer's work, so the"
+                                        + " wall times are stretched by it"
+                                : ""));
+        if (o == null) {
+            md.append("The run reported nothing from inside the job.\n\n");
+            return;
+        }
+        List<LoadRun.Video> videos = o.perVideo();
+        long ready = videos.stream().filter(v -> v.recordStatus().equals("READY")).count();
+        long storeReady = videos.stream().filter(v -> v.storeStatus().equals("READY")).count();
+        long once = videos.stream().filter(v -> v.completionRecords() == 1).count();
+        long twice = videos.stream().filter(v -> v.completionRecords() > 1).count();
+        long none = videos.stream().filter(v -> v.completionRecords() == 0).count();
+        List<Double> durations = loadCheckpointSeconds(o);
+        long completed = o.countsAtEnd().completed() - o.countsAtStart().completed();
+        long failed = o.countsAtEnd().failed() - o.countsAtStart().failed();
+        double maxCheckpoint = Stats.max(durations);
+        TreeSampler.Point peak =
+                l.rss().stream()
+                        .max(java.util.Comparator.comparingLong(TreeSampler.Point::rssBytes))
+                        .orElse(null);
+        md.append("| aim | measured | verdict |\n|---|---|---|\n");
+        md.append(
+                f(
+                        "| all finish, READY | %d of %d READY on `video-completions`%s; in the"
+                                + " metadata store %d READY; all terminal after %.1f s | %s |\n",
+                        ready,
+                        l.videos(),
+                        o.allTerminal() ? "" : " (**not all terminal in time**)",
+                        storeReady,
+                        l.wallSeconds(),
+                        verdict(o.allTerminal() && ready == l.videos() && storeReady == ready)));
+        md.append(
+                f(
+                        "| none twice: exactly 1 completion record per video (read_committed, until"
+                                + " %.0f s after the last) | %d with 1, %d with more, %d with none |"
+                                + " %s |\n",
+                        o.settleMillis() / 1000.0, once, twice, none, verdict(once == l.videos())));
+        md.append(
+                f(
+                        "| checkpoints keep completing (none fails or times out) | %d completed, %d"
+                                + " failed during the load (Flink's counters) | %s |\n",
+                        completed, failed, verdict(failed == 0 && completed > 0)));
+        md.append(
+                f(
+                        "| every checkpoint under %.0f s | max %.2f s of %d (median %.2f s) | %s |\n",
+                        LOAD_CHECKPOINT_AIM_SECONDS,
+                        maxCheckpoint,
+                        durations.size(),
+                        Stats.median(durations),
+                        verdict(
+                                !durations.isEmpty()
+                                        && maxCheckpoint < LOAD_CHECKPOINT_AIM_SECONDS)));
+        md.append(
+                f(
+                        "| whole process tree under 3 GiB | peak %.2f GiB%s | %s |\n",
+                        l.peakRssBytes() / (double) (1L << 30),
+                        peak == null
+                                ? ""
+                                : f(
+                                        " (at %.0f s: JVM %d MiB, %d ffmpeg %d MiB, services and"
+                                                + " the rest %d MiB)",
+                                        peak.ms() / 1000.0,
+                                        peak.rootRssBytes() >> 20,
+                                        peak.ffmpeg(),
+                                        peak.ffmpegRssBytes() >> 20,
+                                        peak.otherRssBytes() >> 20),
+                        verdict(l.peakRssBytes() < LOAD_TREE_AIM_BYTES)));
+        md.append(
+                f(
+                        "| no restart | numRestarts %d%s | %s |\n\n",
+                        o.restarts(),
+                        o.exceptions().isEmpty()
+                                ? ""
+                                : "; exceptions: " + String.join("; ", o.exceptions()),
+                        verdict(o.restarts() == 0)));
+
+        md.append("| measured | value |\n|---|---|\n");
+        md.append(f("| time until all terminal | %.1f s |\n", l.wallSeconds()));
+        md.append(f("| throughput | %.1f videos/min |\n", l.videosPerMinute()));
+        md.append(
+                f(
+                        "| event to completion record, median / max | %.1f / %.1f s |\n",
+                        l.latencyMedian(), l.latencyMax()));
+        md.append(
+                f(
+                        "| checkpoints during the load: completed / failed | %d / %d |\n",
+                        completed, failed));
+        md.append(
+                f(
+                        "| checkpoint duration (end to end), min / median / max | %.2f / %.2f /"
+                                + " %.2f s |\n",
+                        Stats.min(durations), Stats.median(durations), maxCheckpoint));
+        md.append(
+                f(
+                        "| Flink's summary over the whole job (warm-up included), ms | %s |\n",
+                        o.flinkDurationSummary()));
+        md.append(
+                f(
+                        "| peak heap used: sampled / at the start of a GC (the sawtooth's top) / most"
+                                + " left after a GC | %d / %d / %d MiB (max heap %d MiB) |\n",
+                        o.peakHeapUsedSampledBytes() >> 20,
+                        o.peakHeapBeforeGcBytes() >> 20,
+                        o.maxHeapAfterGcBytes() >> 20,
+                        o.heapMaxBytes() >> 20));
+        md.append(
+                f(
+                        "| GC during the load | %d collections, %.1f s in all |\n",
+                        o.gcCount(), o.gcMillis() / 1000.0));
+        md.append(
+                f(
+                        "| peak RSS: whole tree / the JVM alone | %d / %d MiB |\n",
+                        l.peakRssBytes() >> 20, l.peakJvmRssBytes() >> 20));
+        md.append(f("| ffmpeg processes at once, max | %d |\n", l.peakFfmpeg()));
+        md.append(
+                f(
+                        "| videos in flight (assemble gauge), max | %d |\n",
+                        o.samples().stream()
+                                .mapToLong(LoadRun.Sample::videosInFlight)
+                                .max()
+                                .orElse(-1)));
+        md.append(
+                f(
+                        "| CPU: whole tree (start-up in) / during the load | %.1f / %.1f CPU-s |\n\n",
+                        l.cpuSeconds(), l.opCpuSeconds()));
+
+        List<LoadRun.Video> odd =
+                videos.stream()
+                        .filter(
+                                v ->
+                                        v.completionRecords() != 1
+                                                || !v.recordStatus().equals("READY")
+                                                || !v.storeStatus().equals("READY"))
+                        .toList();
+        if (!odd.isEmpty()) {
+            md.append("Videos that broke the promise:\n\n");
+            odd.forEach(
+                    v ->
+                            md.append(
+                                    f(
+                                            "- `%s` (%s): %d completion record(s), last %s, store %s\n",
+                                            v.id(),
+                                            v.source(),
+                                            v.completionRecords(),
+                                            v.recordStatus(),
+                                            v.storeStatus())));
+            md.append('\n');
+        }
+        List<FlinkRest.Checkpoint> notCompleted =
+                o.checkpoints().stream().filter(c -> !"COMPLETED".equals(c.status())).toList();
+        if (!notCompleted.isEmpty()) {
+            md.append("Checkpoints not completed:\n\n");
+            notCompleted.forEach(
+                    c ->
+                            md.append(
+                                    f(
+                                            "- %d %s after %.1f s: %s\n",
+                                            c.id(),
+                                            c.status(),
+                                            (c.triggerTimestamp() - o.opStartEpochMillis())
+                                                    / 1000.0,
+                                            c.failureMessage())));
+            md.append('\n');
+        }
+        if (o.countsAtStart().failed() > 0) {
+            md.append(
+                    f(
+                            "Before the load (start-up and the warm-up video) Flink had counted %d"
+                                    + " failed checkpoint(s), not counted above%s.\n\n",
+                            o.countsAtStart().failed(),
+                            o.failedBeforeLoad() == null || o.failedBeforeLoad().isEmpty()
+                                    ? ""
+                                    : "; its reasons: "
+                                            + o.failedBeforeLoad().stream()
+                                                    .map(c -> c.id() + ": " + c.failureMessage())
+                                                    .distinct()
+                                                    .collect(
+                                                            java.util.stream.Collectors.joining(
+                                                                    "; "))));
+        }
+        overTime(md, l, o);
+        if (!o.problems().isEmpty()) {
+            md.append("What the watcher could not read: ")
+                    .append(String.join("; ", o.problems()))
+                    .append("\n\n");
+        }
+    }
+
+    /** Completed checkpoints triggered during the load, their end-to-end durations in s. */
+    static List<Double> loadCheckpointSeconds(LoadRun.Observed o) {
+        return o.checkpoints().stream()
+                .filter(c -> "COMPLETED".equals(c.status()) && c.durationMillis() >= 0)
+                .map(c -> c.durationMillis() / 1000.0)
+                .toList();
+    }
+
+    /**
+     * Rows every few seconds (at most ~25): the in-flight gauge and the videos still waiting at the
+     * row's time, the largest heap and tree RSS since the row before (a peak is never hidden
+     * between rows), checkpoints so far.
+     */
+    private static void overTime(StringBuilder md, Results.Load l, LoadRun.Observed o) {
+        List<LoadRun.Sample> samples = o.samples();
+        if (samples.isEmpty()) {
+            return;
+        }
+        long end = samples.get(samples.size() - 1).ms();
+        long step = Math.max(5000, (end / 25 + 4999) / 5000 * 5000);
+        md.append(
+                f(
+                        "Over time (every %d s; heap and RSS: the largest since the row before):\n\n",
+                        step / 1000));
+        md.append(
+                "| t (s) | videos in flight (gauge) | without completion record | heap used (MiB) |"
+                        + " tree RSS (MiB) | of it JVM / ffmpeg / rest | ffmpeg processes |"
+                        + " checkpoints completed / failed (job) | job |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        long from = Long.MIN_VALUE;
+        for (long t = 0; t <= end + step - 1; t += step) {
+            long lo = from;
+            long hi = t;
+            LoadRun.Sample at = null;
+            long heap = 0;
+            for (LoadRun.Sample s : samples) {
+                if (s.ms() <= hi) {
+                    at = s;
+                    if (s.ms() > lo) {
+                        heap = Math.max(heap, s.heapUsedBytes());
+                    }
+                }
+            }
+            TreeSampler.Point rss = null;
+            for (TreeSampler.Point p : l.rss()) {
+                if (p.ms() > lo && p.ms() <= hi && (rss == null || p.rssBytes() > rss.rssBytes())) {
+                    rss = p;
+                }
+            }
+            from = t;
+            if (at == null) {
+                continue;
+            }
+            md.append(
+                    f(
+                            "| %.0f | %s | %d | %d | %s | %s | %s | %d / %d | %s |\n",
+                            t / 1000.0,
+                            at.videosInFlight() < 0 ? "-" : Long.toString(at.videosInFlight()),
+                            at.notTerminal(),
+                            heap >> 20,
+                            rss == null ? "-" : Long.toString(rss.rssBytes() >> 20),
+                            rss == null
+                                    ? "-"
+                                    : f(
+                                            "%d / %d / %d",
+                                            rss.rootRssBytes() >> 20,
+                                            rss.ffmpegRssBytes() >> 20,
+                                            rss.otherRssBytes() >> 20),
+                            rss == null ? "-" : Integer.toString(rss.ffmpeg()),
+                            at.checkpointsCompleted(),
+                            at.checkpointsFailed(),
+                            at.jobStatus()));
         }
         md.append('\n');
     }

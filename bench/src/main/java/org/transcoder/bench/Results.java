@@ -14,7 +14,20 @@ record Results(
         List<ModeSummary> summary,
         Map<String, Map<String, Quality.Score>> quality,
         List<Batch> batches,
-        List<String> notes) {
+        List<String> notes,
+        List<Load> loads) {
+
+    /** The load runs, none when an older results.json has no such field. */
+    List<Load> loadsOrEmpty() {
+        return loads == null ? List.of() : loads;
+    }
+
+    /** The same results with other load runs (a load-only invocation updates its report so). */
+    Results withLoads(List<Load> newLoads) {
+        return new Results(
+                date, command, machine, settings, clip, runs, summary, quality, batches, notes,
+                newLoads);
+    }
 
     record Input(
             String file,
@@ -89,4 +102,36 @@ record Results(
             double foreignCpuSeconds,
             List<ChildResult.Item> items,
             Map<String, String> info) {}
+
+    /**
+     * One load run: many upload events at once into one warm pipeline (issue "never lose a video",
+     * test 5). Its own date and command: a load-only invocation adds it to an earlier report.
+     *
+     * @param wallSeconds first event sent to the last video's first completion record
+     * @param peakRssBytes the whole process tree (JVM, ffmpeg children, PostgreSQL, Redis)
+     * @param rss the tree's memory over time, one point (the largest) per second
+     * @param observed what the job's JVM saw: statuses, completion records, checkpoints, heap
+     */
+    record Load(
+            String mode,
+            String date,
+            String command,
+            int videos,
+            int sources,
+            double videoSeconds,
+            double wallSeconds,
+            double videosPerMinute,
+            double latencyMedian,
+            double latencyMax,
+            double cpuSeconds,
+            double opCpuSeconds,
+            long peakRssBytes,
+            long peakJvmRssBytes,
+            int peakFfmpeg,
+            List<TreeSampler.Point> rss,
+            double foreignCpuSeconds,
+            double loadAverageAtStart,
+            double quietWaitSeconds,
+            Map<String, String> info,
+            LoadRun.Observed observed) {}
 }

@@ -36,13 +36,32 @@ final class TreeSampler implements AutoCloseable {
             long peakRssBytes,
             boolean detached) {}
 
+    /**
+     * The tree's resident memory at one sample, split by who holds it: the root (the run's JVM),
+     * the ffmpeg/ffprobe children, everything else (PostgreSQL, Redis, helpers). Where the memory
+     * of a load run goes, over time.
+     */
+    record Point(
+            long ms,
+            long rssBytes,
+            long rootRssBytes,
+            long ffmpegRssBytes,
+            int processes,
+            int ffmpeg) {
+
+        long otherRssBytes() {
+            return rssBytes - rootRssBytes - ffmpegRssBytes;
+        }
+    }
+
     record Result(
             long peakRssBytes,
             int peakProcesses,
             int samples,
             double meanSampleMillis,
             long detachedCpuTicks,
-            List<Member> members) {}
+            List<Member> members,
+            List<Point> series) {}
 
     private static final class Tracked {
         final int pid;
@@ -75,6 +94,7 @@ final class TreeSampler implements AutoCloseable {
     private int peakProcesses;
     private int samples;
     private long sampleNanos;
+    private final List<Point> series = new ArrayList<>();
 
     TreeSampler(long rootPid, long launchedNanos, long periodMillis) {
         this.rootPid = rootPid;
@@ -138,8 +158,23 @@ final class TreeSampler implements AutoCloseable {
             }
         }
         long rss = 0;
+        long rootRss = 0;
+        long ffmpegRss = 0;
+        int ffmpeg = 0;
         for (ProcStat s : members.values()) {
-            rss += s.rssBytes();
+            if (sharesParentMemory(s, members)) {
+                // Caught between (v)fork and exec: its RSS is its parent's pages (a JVM
+                // spawning ffmpeg through posix_spawn shows its whole RSS in the child for a
+                // moment), counted once already.
+            } else if (s.pid() == rootPid) {
+                rootRss = s.rssBytes();
+            } else if (s.comm().startsWith("ffmpeg") || s.comm().startsWith("ffprobe")) {
+                ffmpegRss += s.rssBytes();
+                ffmpeg++;
+            }
+            if (!sharesParentMemory(s, members)) {
+                rss += s.rssBytes();
+            }
             Tracked t = tracked.get(s.pid());
             if (t == null || t.startTicks != s.startTime()) {
                 long startMs =
@@ -163,8 +198,22 @@ final class TreeSampler implements AutoCloseable {
             t.detached = !connected(s, members);
         }
         peakRss = Math.max(peakRss, rss);
+        series.add(new Point(now, rss, rootRss, ffmpegRss, members.size(), ffmpeg));
         peakProcesses = Math.max(peakProcesses, members.size());
         samples++;
+    }
+
+    /**
+     * A member whose address space is the size of its parent's, to the byte: a child between
+     * (v)fork and exec, whose resident pages are the parent's (vfork shares them outright, fork
+     * shares them copy-on-write). Summing its RSS would count the parent twice.
+     */
+    static boolean sharesParentMemory(ProcStat s, Map<Integer, ProcStat> members) {
+        ProcStat parent = members.get(s.ppid());
+        return parent != null
+                && s.pid() != parent.pid()
+                && s.vsizeBytes() > 0
+                && s.vsizeBytes() == parent.vsizeBytes();
     }
 
     /** True when the parent chain leads to the root through members (so the root will reap it). */
@@ -260,6 +309,19 @@ final class TreeSampler implements AutoCloseable {
                 samples,
                 samples == 0 ? 0 : sampleNanos / 1e6 / samples,
                 detached,
-                out);
+                out,
+                List.copyOf(series));
+    }
+
+    /**
+     * One point per {@code periodMs}: the sample with the most resident memory in each period (so
+     * the peak survives), for a series short enough to keep in results.json.
+     */
+    static List<Point> perPeriod(List<Point> series, long periodMs) {
+        Map<Long, Point> out = new LinkedHashMap<>();
+        for (Point p : series) {
+            out.merge(p.ms() / periodMs, p, (a, b) -> b.rssBytes() > a.rssBytes() ? b : a);
+        }
+        return new ArrayList<>(out.values());
     }
 }

@@ -28,6 +28,7 @@ class ParsingTest {
         assertThat(s.threads()).isEqualTo(37);
         assertThat(s.startTime()).isEqualTo(987654);
         assertThat(s.rssPages()).isEqualTo(25600);
+        assertThat(s.vsizeBytes()).isEqualTo(6543210496L);
         assertThat(s.ownTicks()).isEqualTo(1801);
         assertThat(s.treeTicks()).isEqualTo(1900);
         assertThat(s.rssBytes()).isEqualTo(100L << 20);

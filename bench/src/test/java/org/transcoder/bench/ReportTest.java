@@ -71,6 +71,7 @@ class ReportTest {
                 List.of(),
                 Map.of(),
                 batches,
+                List.of(),
                 List.of());
     }
 }
