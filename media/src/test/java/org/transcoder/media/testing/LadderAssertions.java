@@ -29,10 +29,18 @@ import org.assertj.core.api.SoftAssertions;
 public final class LadderAssertions {
 
     /**
-     * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
-     * object).
+     * The directory of one upload's generation ({@code g<base 36>/}, StorageLayout in operators)
+     * that the job puts segments (and the audio's init) under, so that a re-upload never overwrites
+     * what an earlier upload's playlists list; files written by the media module alone sit beside
+     * their playlist.
      */
-    public static final String INIT_SEGMENT_NAME = "init(_[0-9a-f]{12})?\\.mp4";
+    private static final String GENERATION_DIR = "(g[0-9a-z]+/)?";
+
+    /**
+     * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
+     * object), in the generation's directory or beside the playlist.
+     */
+    public static final String INIT_SEGMENT_NAME = GENERATION_DIR + "init(_[0-9a-f]{12})?\\.mp4";
 
     private static final Pattern AVC1 =
             Pattern.compile("avc1\\.([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})([0-9A-Fa-f]{2})");
@@ -340,7 +348,7 @@ public final class LadderAssertions {
             softly.assertThat(s.duration()).as(at + "segment %d EXTINF > 0", i).isPositive();
             softly.assertThat(s.uri())
                     .as(at + "segment %d name", i)
-                    .isEqualTo(String.format("seg_%05d.m4s", i));
+                    .matches(GENERATION_DIR + String.format("seg_%05d\\.m4s", i));
             s.segmentMap()
                     .ifPresent(
                             m ->
