@@ -37,16 +37,16 @@ import org.transcoder.media.testing.GeneratedMedia;
  *       and blocks the caller until the store is back: the checkpoint in flight took 15 s and 74 s
  *       and completed, uploads and reads in the encoders simply waited. So {@code
  *       execution.checkpointing.tolerable-failed-checkpoints} changes nothing for outages of this
- *       length (no checkpoint fails); it would only matter for an outage long enough that S3A
- *       gives up (not reached in 60 s), and is left at its default (0).
+ *       length (no checkpoint fails); it would only matter for an outage long enough that S3A gives
+ *       up (not reached in 60 s), and is left at its default (0).
  *   <li>PostgreSQL, 10 s: no restart; the metadata sink retried (6 attempts) and blocked its task
  *       meanwhile, so the checkpoint then took 10.5 s.
  *   <li>Kafka, 10 s (12 s with the broker's shutdown): no restart; source and transactional sinks
  *       reconnect by themselves, the checkpoint in flight took 13 s.
  * </ul>
  *
- * <p>The 60 s S3 outage is there because S3 holds the checkpoints: it is the outage that would
- * fail checkpoints, and so restart the job, if the S3 client gave up early.
+ * <p>The 60 s S3 outage is there because S3 holds the checkpoints: it is the outage that would fail
+ * checkpoints, and so restart the job, if the S3 client gave up early.
  */
 class OutageClusterIT {
 
