@@ -28,9 +28,9 @@ import org.transcoder.operators.model.TaskResult;
 
 /**
  * The job topology, in one place. Its ends are parameters: TranscodeJobMain hands in Kafka and the
- * metadata store (local mode and the end-to-end tests do the same against embedded services).
- * Every step that blocks (native processes, storage) is an async operator, so the task threads only
- * move records and checkpoint barriers never wait behind work.
+ * metadata store (local mode and the end-to-end tests do the same against embedded services). Every
+ * step that blocks (native processes, storage) is an async operator, so the task threads only move
+ * records and checkpoint barriers never wait behind work.
  *
  * <pre>
  * uploads -> ParseUploads -> keyBy(videoId) -> AcceptUpload -> PrepareVideo (async) -> RouteTasks

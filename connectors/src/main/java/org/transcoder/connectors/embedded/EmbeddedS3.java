@@ -29,12 +29,14 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final BlobStoreContext context;
     private final String endpoint;
     private final String provider;
+    private final Path dataDir;
     private S3Proxy proxy;
 
-    private EmbeddedS3(BlobStoreContext context, String endpoint, String provider) {
+    private EmbeddedS3(BlobStoreContext context, String endpoint, String provider, Path dataDir) {
         this.context = context;
         this.endpoint = endpoint;
         this.provider = provider;
+        this.dataDir = dataDir;
     }
 
     /** Objects are stored as files under {@code dataDir} (bucket = sub-directory). */
@@ -54,21 +56,21 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
-        return start("filesystem-nio2", props, port);
+        return start("filesystem-nio2", props, port, dataDir.toAbsolutePath());
     }
 
     /** Objects live in memory and vanish on close. */
     public static EmbeddedS3 inMemory() {
-        return start("transient-nio2", new Properties(), FreePorts.next());
+        return start("transient-nio2", new Properties(), FreePorts.next(), null);
     }
 
-    private static EmbeddedS3 start(String provider, Properties props, int port) {
+    private static EmbeddedS3 start(String provider, Properties props, int port, Path dataDir) {
         BlobStoreContext context =
                 ContextBuilder.newBuilder(provider)
                         .credentials("identity", "credential")
                         .overrides(props)
                         .buildView(BlobStoreContext.class);
-        EmbeddedS3 s3 = new EmbeddedS3(context, "http://127.0.0.1:" + port, provider);
+        EmbeddedS3 s3 = new EmbeddedS3(context, "http://127.0.0.1:" + port, provider, dataDir);
         try {
             s3.restart();
         } catch (RuntimeException e) {
@@ -88,7 +90,11 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         S3Proxy p =
                 S3Proxy.builder()
-                        .blobStore(context.getBlobStore())
+                        .blobStore(
+                                dataDir == null
+                                        ? context.getBlobStore()
+                                        : new DirectoriesAreNoObjects(
+                                                context.getBlobStore(), dataDir))
                         .endpoint(URI.create(endpoint))
                         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                         .ignoreUnknownHeaders(true)
@@ -153,6 +159,60 @@ public final class EmbeddedS3 implements AutoCloseable {
             stop();
         } finally {
             context.close();
+        }
+    }
+
+    /**
+     * s3proxy's filesystem backend keeps a directory marker ({@code key/}, what S3A's {@code
+     * mkdirs} writes) as a directory on disk, and then answers a HEAD or GET of {@code key}
+     * <em>without</em> the slash with that directory, as a 0-byte object. Real S3 answers 404
+     * there. S3A probes {@code key} first, so it took every directory made with {@code mkdirs} for
+     * an empty file: Flink resolved a savepoint directory as a 0-byte metadata file and failed its
+     * restore with EOFException at the first readInt (the {@code _metadata} inside was complete).
+     * This view answers a key without the slash that names a directory as missing, as S3 does;
+     * {@code key/} and every real object are served unchanged.
+     */
+    private static final class DirectoriesAreNoObjects
+            extends org.jclouds.blobstore.util.ForwardingBlobStore {
+        private final Path root;
+
+        DirectoriesAreNoObjects(BlobStore delegate, Path root) {
+            super(delegate);
+            this.root = root;
+        }
+
+        private boolean directoryWithoutSlash(String container, String name) {
+            if (name == null || name.isEmpty() || name.endsWith("/")) {
+                return false;
+            }
+            Path p = root.resolve(container).resolve(name).normalize();
+            return p.startsWith(root) && Files.isDirectory(p);
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.BlobMetadata blobMetadata(
+                String container, String name) {
+            return directoryWithoutSlash(container, name)
+                    ? null
+                    : super.blobMetadata(container, name);
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.Blob getBlob(String container, String name) {
+            return directoryWithoutSlash(container, name) ? null : super.getBlob(container, name);
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.Blob getBlob(
+                String container, String name, org.jclouds.blobstore.options.GetOptions options) {
+            return directoryWithoutSlash(container, name)
+                    ? null
+                    : super.getBlob(container, name, options);
+        }
+
+        @Override
+        public boolean blobExists(String container, String name) {
+            return !directoryWithoutSlash(container, name) && super.blobExists(container, name);
         }
     }
 }

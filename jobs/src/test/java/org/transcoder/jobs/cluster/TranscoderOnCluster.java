@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,16 +82,6 @@ final class TranscoderOnCluster implements AutoCloseable {
                             .slotsPerTaskManager(slots)
                             .configure(services.s3().settings()::applyTo)
                             .checkpointsUnder(services.storageRoot() + "/flink")
-                            // Savepoints on local disk, not S3: restoring a savepoint whose
-                            // _metadata flink-s3-fs-hadoop wrote to s3proxy (multipart upload, 35
-                            // KB
-                            // on disk) failed with EOFException at its first readInt. Checkpoints
-                            // stay on S3 (a restart after a TaskManager loss does not read them).
-                            .configure(
-                                    c ->
-                                            c.set(
-                                                    CheckpointingOptions.SAVEPOINT_DIRECTORY,
-                                                    work.resolve("savepoints").toUri().toString()))
                             .start();
             return new TranscoderOnCluster(work, services, cluster);
         } catch (Exception | Error e) {

@@ -29,12 +29,17 @@ import org.assertj.core.api.SoftAssertions;
 public final class LadderAssertions {
 
     /**
-     * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
-     * object).
+     * The directory of one upload's generation ({@code g<base 36>/}, StorageLayout in operators)
+     * that the job puts segments (and the audio's init) under, so that a re-upload never overwrites
+     * what an earlier upload's playlists list; files written by the media module alone sit beside
+     * their playlist.
      */
-    /** An upload's objects may sit in a directory named for its generation, e.g. "g1kq3x9z/". */
     private static final String GENERATION_DIR = "(g[0-9a-z]+/)?";
 
+    /**
+     * Init segments: init.mp4, or init_HASH.mp4 named by content (identical inits of chunks are one
+     * object), in the generation's directory or beside the playlist.
+     */
     public static final String INIT_SEGMENT_NAME = GENERATION_DIR + "init(_[0-9a-f]{12})?\\.mp4";
 
     private static final Pattern AVC1 =

@@ -30,6 +30,16 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
         return task.getPriority();
     }
 
+    /**
+     * {@code <videoId>-<task key>} (video ids are {@code [A-Za-z0-9_-]}), so a running encode's
+     * command line ({@code .../<videoId>-CHUNK-3-<nanos>/chunk.nut}) names its video and chunk, as
+     * the ClusterITs that count encodes per chunk rely on.
+     */
+    @Override
+    protected String scratchName(MediaTask task) {
+        return task.getVideoId() + "-" + task.key();
+    }
+
     @Override
     protected int threads() {
         return settings.encodeConcurrency();

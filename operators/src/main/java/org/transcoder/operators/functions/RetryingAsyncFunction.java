@@ -77,6 +77,16 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
     /** Metric name of the completed counter, e.g. "chunksEncoded". */
     protected abstract String completedMetricName();
 
+    /**
+     * The start of an attempt's scratch directory name (a time stamp follows). It shows up in the
+     * native processes' command lines (their inputs and outputs live there), which is how an
+     * operator or a test tells whose encode a running ffmpeg is; unique per element and attempt
+     * together with the time stamp.
+     */
+    protected String scratchName(IN in) {
+        return "task-" + SEQUENCE.incrementAndGet();
+    }
+
     @Override
     public void open(OpenContext ctx) throws Exception {
         // Every step runs the bundled ffmpeg/ffprobe (or follows one that did): a TaskManager
@@ -158,9 +168,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             Path scratch =
-                    Path.of(
-                            settings.localWorkDir(),
-                            "task-" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime());
+                    Path.of(settings.localWorkDir(), scratchName(in) + "-" + System.nanoTime());
             ReasonCode reason;
             Exception error;
             try {
