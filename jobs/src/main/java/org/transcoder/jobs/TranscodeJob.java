@@ -53,29 +53,9 @@ public final class TranscodeJob {
 
     private TranscodeJob() {}
 
-    public static void define(
-            StreamExecutionEnvironment env,
-            Source<IncomingUpload, ?, ?> uploads,
-            Sink<VideoRecord> metadata,
-            Sink<VideoRecord> completions,
-            Sink<VideoRecord> failures,
-            OperatorSettings settings,
-            int encodeParallelism) {
-        define(
-                env,
-                uploads,
-                metadata,
-                completions,
-                failures,
-                settings,
-                encodeParallelism,
-                "",
-                (event, attempt) -> {});
-    }
-
     /**
-     * As above; a non-empty {@code versionLabel} adds one stateless map (uid {@link
-     * Uids#VERSION_LABEL}) that labels every record with it, before the sinks, and {@code
+     * Defines the job on {@code env}. A non-empty {@code versionLabel} adds one stateless map (uid
+     * {@link Uids#VERSION_LABEL}) that labels every record with it, before the sinks, and {@code
      * prepareFault} is injected into preparation (tests of poison uploads; production: none).
      */
     public static void define(

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -242,23 +240,11 @@ class PoisonPillITCase {
         return "s3://" + EmbeddedServices.BUCKET + "/uploads/" + name;
     }
 
-    /** A gauge of the job itself (numRestarts, numberOfCompletedCheckpoints, ...). */
     private long gauge(String name) {
-        List<Long> values =
-                metrics.findJobMetricGroups(pipeline.job().getJobID(), name).stream()
-                        .filter(t -> t.f1.equals(name) && t.f2 instanceof Gauge<?>)
-                        .map(t -> ((Number) ((Gauge<?>) t.f2).getValue()).longValue())
-                        .toList();
-        assertThat(values).as("job gauge %s", name).hasSize(1);
-        return values.get(0);
+        return JobMetrics.jobGauge(metrics, pipeline.job().getJobID(), name);
     }
 
     private long counterSum(String name) {
-        return metrics.getMetricsByGroup().values().stream()
-                .flatMap(byName -> byName.entrySet().stream())
-                .filter(e -> e.getKey().equals(name) || e.getKey().endsWith("." + name))
-                .filter(e -> e.getValue() instanceof Counter)
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
+        return JobMetrics.counterSum(metrics, name);
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -212,14 +211,8 @@ class TranscodeJobITCase {
         assertThat(counterSum("videosReady")).isEqualTo(GOOD.size());
     }
 
-    /** Sum of a counter over every subtask (by group: Flink's sinks register some names twice). */
     private long counterSum(String name) {
-        return metrics.getMetricsByGroup().values().stream()
-                .flatMap(byName -> byName.entrySet().stream())
-                .filter(e -> e.getKey().equals(name) || e.getKey().endsWith("." + name))
-                .filter(e -> e.getValue() instanceof Counter)
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
+        return JobMetrics.counterSum(metrics, name);
     }
 
     private static String id(String clip) {
