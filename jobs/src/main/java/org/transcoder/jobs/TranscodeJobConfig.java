@@ -152,8 +152,9 @@ public record TranscodeJobConfig(
                     .intType()
                     .defaultValue(OperatorSettings.DEFAULT_PREPARE_CONCURRENCY)
                     .withDescription(
-                            "Uploads probed, checked and staged at once, off the task thread: one huge"
-                                    + " upload never holds up the others or a checkpoint.");
+                            "Uploads probed, checked and staged at once (and audio and thumbnail tasks"
+                                    + " run at once), off the task thread: one huge upload never holds"
+                                    + " up the others or a checkpoint.");
     public static final ConfigOption<Integer> ENCODE_THREADS =
             key("encode.x264-threads")
                     .intType()

@@ -21,7 +21,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  * @param maxAttempts tries of a task that fails for a transient reason (crash, timeout, storage)
  * @param taskTimeout a native step running longer is killed and counts as a transient failure
  * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
- * @param prepareConcurrency uploads prepared (probed, checked, staged) at once per instance
+ * @param prepareConcurrency uploads prepared (probed, checked, staged) at once per instance, and
+ *     audio and thumbnail tasks run at once per instance
  * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
  * @param chunkSeconds chunk length target; 0: chosen per video from its length and encodeSlots
  * @param encodeSlots encodes the job runs at once (encode parallelism x concurrency)

@@ -26,6 +26,12 @@ public class EncodeAudio extends MediaTaskFunction {
         return StorageLayout.videoFile(task.getVideoId(), HlsPackager.AUDIO_DIR + "/" + relative);
     }
 
+    /** One video's audio (or thumbnails) never waits for another's: as many as are prepared. */
+    @Override
+    protected int threads() {
+        return settings.prepareConcurrency();
+    }
+
     @Override
     protected String completedMetricName() {
         return "audioEncoded";

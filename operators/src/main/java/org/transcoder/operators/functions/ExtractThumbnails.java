@@ -20,6 +20,12 @@ public class ExtractThumbnails extends MediaTaskFunction {
         super(settings);
     }
 
+    /** One video's audio (or thumbnails) never waits for another's: as many as are prepared. */
+    @Override
+    protected int threads() {
+        return settings.prepareConcurrency();
+    }
+
     @Override
     protected String completedMetricName() {
         return "thumbnailsExtracted";
