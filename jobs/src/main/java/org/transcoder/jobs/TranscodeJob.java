@@ -56,7 +56,7 @@ public final class TranscodeJob {
     /**
      * Defines the job on {@code env}. A non-empty {@code versionLabel} adds one stateless map (uid
      * {@link Uids#VERSION_LABEL}) that labels every record with it, before the sinks, and {@code
-     * prepareFault} is injected into preparation (tests of poison uploads; production: none).
+     * seams} put a test's faults into preparation and encoding (production: {@link Seams#NONE}).
      */
     public static void define(
             StreamExecutionEnvironment env,
@@ -67,7 +67,7 @@ public final class TranscodeJob {
             OperatorSettings settings,
             int encodeParallelism,
             String versionLabel,
-            PrepareVideo.Fault prepareFault) {
+            Seams seams) {
         DataStream<IncomingUpload> incoming =
                 env.fromSource(uploads, WatermarkStrategy.noWatermarks(), "Upload events")
                         .uid(Uids.UPLOAD_SOURCE)
@@ -82,7 +82,7 @@ public final class TranscodeJob {
         SingleOutputStreamOperator<MediaTask> chunkTasks =
                 async(
                                 accepted,
-                                new PrepareVideo(settings, prepareFault),
+                                new PrepareVideo(settings, seams.prepareFault()),
                                 prepareTimeoutMillis(settings))
                         .uid(Uids.PREPARE_VIDEO)
                         .name("Prepare video")
@@ -93,7 +93,9 @@ public final class TranscodeJob {
         DataStream<TaskResult> chunkResults =
                 async(
                                 chunkTasks.rebalance(),
-                                new EncodeChunk(settings),
+                                seams.chunkEncoder() == null
+                                        ? new EncodeChunk(settings)
+                                        : new EncodeChunk(settings, seams.chunkEncoder()),
                                 taskTimeoutMillis(settings))
                         .setParallelism(encodeParallelism)
                         .uid(Uids.ENCODE_CHUNK)

@@ -5,7 +5,6 @@ import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.kafka.UploadSource;
 import org.transcoder.connectors.metadata.MetadataSink;
 import org.transcoder.connectors.metadata.MetadataStore;
-import org.transcoder.operators.functions.PrepareVideo;
 
 /**
  * Entry point for {@code flink run}: builds the production ends (Kafka, metadata store) and the
@@ -27,14 +26,12 @@ public final class TranscodeJobMain {
 
     /** The production topology on the given environment (also used by local mode). */
     public static void build(StreamExecutionEnvironment env, TranscodeJobConfig config) {
-        build(env, config, (event, attempt) -> {});
+        build(env, config, Seams.NONE);
     }
 
-    /** The production topology with a fault injected into preparation (tests of poison uploads). */
+    /** The production topology with a test's faults in it (tests of poison uploads). */
     public static void build(
-            StreamExecutionEnvironment env,
-            TranscodeJobConfig config,
-            PrepareVideo.Fault prepareFault) {
+            StreamExecutionEnvironment env, TranscodeJobConfig config, Seams seams) {
         // A handful of records per video, each standing for seconds of native work: flushing
         // every record costs nothing here, and saves the periodic output flushers (a thread per
         // task waking every 100 ms) and up to 100 ms a hop of latency.
@@ -57,6 +54,6 @@ public final class TranscodeJobMain {
                 config.operators(),
                 config.encodeParallelism(),
                 config.versionLabel(),
-                prepareFault);
+                seams);
     }
 }

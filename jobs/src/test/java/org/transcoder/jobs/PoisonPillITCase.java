@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.util.function.SerializableSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,6 +27,8 @@ import org.transcoder.connectors.events.VideoRecordSerializationSchema;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.jobs.local.LocalPipeline;
+import org.transcoder.media.encode.ChunkEncoder;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.testing.Fixtures;
 import org.transcoder.operators.functions.PrepareVideo;
 
@@ -35,9 +38,11 @@ import org.transcoder.operators.functions.PrepareVideo;
  * seam), one whose preparation runs past the Kafka transaction timeout (set to 10 s here), text
  * PostgreSQL refuses (NUL) in the source URI and in labels, an oversized URI, malformed JSON,
  * invalid ids, an unknown profile, a missing object, zero-byte and non-video files, and an event
- * for a video already READY. Each ends with its reason (or is ignored as a duplicate, counted in
- * {@code duplicatesIgnored}), good videos become READY, every checkpoint completes, and the job
- * never restarts. Runs on the real job with Kafka, s3proxy, PostgreSQL and Redis (LocalPipeline).
+ * for a video already READY, and an encoder that dies of a real SIGSEGV on every attempt (an ffmpeg
+ * stand-in that signals itself, for one video). Each ends with its reason (or is ignored as a
+ * duplicate, counted in {@code duplicatesIgnored}), good videos become READY, every checkpoint
+ * completes, and the job never restarts. Runs on the real job with Kafka, s3proxy, PostgreSQL and
+ * Redis (LocalPipeline).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoisonPillITCase {
@@ -57,7 +62,8 @@ class PoisonPillITCase {
                     Map.entry("bad-profile", "INVALID_EVENT"),
                     Map.entry("missing", "SOURCE_MISSING"),
                     Map.entry("zero-bytes", "CORRUPT_INPUT"),
-                    Map.entry("not-a-video", "CORRUPT_INPUT"));
+                    Map.entry("not-a-video", "CORRUPT_INPUT"),
+                    Map.entry("crash", "ENCODER_CRASHED"));
 
     @TempDir static Path work;
     private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
@@ -79,6 +85,21 @@ class PoisonPillITCase {
                         default -> {}
                     }
                 };
+        // For the video "crash", every chunk encode runs an executable that dies of SIGSEGV.
+        Path crashing = work.resolve("ffmpeg-that-segfaults");
+        Files.writeString(crashing, "#!/bin/sh\nkill -SEGV $$\n");
+        crashing.toFile().setExecutable(true);
+        String crashingPath = crashing.toString();
+        SerializableSupplier<ChunkEncoder> encoders =
+                () -> {
+                    ChunkEncoder real = new FfmpegChunkEncoder(Duration.ofMinutes(2));
+                    ChunkEncoder crasher =
+                            new FfmpegChunkEncoder(Duration.ofMinutes(2), Path.of(crashingPath));
+                    // The attempt's scratch directory is named for its video and task.
+                    return (staged, chunk, origin, spec, out) ->
+                            (staged.toString().contains("/crash-CHUNK-") ? crasher : real)
+                                    .encode(staged, chunk, origin, spec, out);
+                };
         pipeline =
                 LocalPipeline.start(
                         new LocalPipeline.Settings(
@@ -95,7 +116,7 @@ class PoisonPillITCase {
                             metrics.addToConfiguration(conf);
                             conf.setString("parallelism.default", "2");
                         },
-                        fault);
+                        new Seams(fault, encoders));
         bucket = pipeline.storage();
         // Checkpoints triggered while the tasks are still being deployed count as failed; the
         // ones that matter come after the first one completed.
@@ -107,6 +128,7 @@ class PoisonPillITCase {
         String clip = upload("clip.mp4", Files.readAllBytes(Fixtures.clip(CLIP)));
         pipeline.submit(UploadEvent.of("slow", clip));
         pipeline.submit(UploadEvent.of("boom", clip));
+        pipeline.submit(UploadEvent.of("crash", clip));
         pipeline.publishRaw(
                 "nul-in-uri",
                 "{\"videoId\":\"nul-in-uri\",\"sourceUri\":\"s3://transcoder/up\\u0000loads/x.mp4\"}");
@@ -173,6 +195,7 @@ class PoisonPillITCase {
         assertThat(pipeline.metadata("nul-in-uri").orElseThrow().getSourceUri())
                 .isEqualTo("s3://transcoder/up\uFFFDloads/x.mp4");
         assertThat(pipeline.awaitTerminal("boom", WAIT).getMessage()).contains("injected bug");
+        assertThat(pipeline.awaitTerminal("crash", WAIT).getMessage()).contains("exit 139");
     }
 
     @Test

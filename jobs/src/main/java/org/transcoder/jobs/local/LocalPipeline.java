@@ -43,10 +43,10 @@ import org.transcoder.connectors.events.VideoRecordSerializationSchema;
 import org.transcoder.connectors.metadata.MetadataStore;
 import org.transcoder.connectors.storage.FlinkFileSystems;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.jobs.Seams;
 import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.jobs.TranscodeJobMain;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
-import org.transcoder.operators.functions.PrepareVideo;
 
 /**
  * The whole pipeline on one machine: real Kafka, S3 (s3proxy), PostgreSQL and Redis started in this
@@ -250,14 +250,12 @@ public final class LocalPipeline implements AutoCloseable {
     public static LocalPipeline start(
             Settings s, java.util.function.Consumer<Configuration> flinkOverrides)
             throws Exception {
-        return start(s, flinkOverrides, (event, attempt) -> {});
+        return start(s, flinkOverrides, Seams.NONE);
     }
 
-    /** Starts with a fault injected into preparation (tests of poison uploads). */
+    /** Starts with a test's faults in the job (tests of poison uploads). */
     public static LocalPipeline start(
-            Settings s,
-            java.util.function.Consumer<Configuration> flinkOverrides,
-            PrepareVideo.Fault prepareFault)
+            Settings s, java.util.function.Consumer<Configuration> flinkOverrides, Seams seams)
             throws Exception {
         // Flink's S3 plugin bundles AWS SDK v1, which otherwise prints a deprecation banner.
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
@@ -339,7 +337,7 @@ public final class LocalPipeline implements AutoCloseable {
                     s.webUiPort() > 0
                             ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
                             : StreamExecutionEnvironment.createLocalEnvironment(flink);
-            TranscodeJobMain.build(env, config, prepareFault);
+            TranscodeJobMain.build(env, config, seams);
             JobClient job = env.executeAsync("Transcoder (local)");
             LOG.info(
                     "Job {} running{}; dashboard {}",
