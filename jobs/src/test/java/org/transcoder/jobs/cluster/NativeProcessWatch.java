@@ -63,7 +63,15 @@ final class NativeProcessWatch implements AutoCloseable {
                                 if (!p.isAlive() || !matches.test(cmd)) {
                                     return;
                                 }
-                                String key = p.pid() + " " + cmd;
+                                // One process is one key, though its command line changes: the
+                                // setpriv/setsid wrappers exec the command in the same process.
+                                String key =
+                                        p.pid()
+                                                + "@"
+                                                + p.info()
+                                                        .startInstant()
+                                                        .map(i -> i.toEpochMilli())
+                                                        .orElse(0L);
                                 live.add(key);
                                 seen.compute(
                                         key,
