@@ -22,7 +22,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -453,23 +456,44 @@ public final class LocalPipeline implements AutoCloseable {
             return Optional.empty();
         }
         Optional<String> savepoint = Optional.empty();
-        try {
-            savepoint =
-                    Optional.of(
-                            job.stopWithSavepoint(
-                                            false,
-                                            settings.workDir()
-                                                    .resolve("savepoints")
-                                                    .toUri()
-                                                    .toString(),
-                                            SavepointFormatType.CANONICAL)
-                                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warn("Stop with savepoint failed; cancelling instead", e);
+        long giveUpAt = System.nanoTime() + timeout.toNanos();
+        String target = settings.workDir().resolve("savepoints").toUri().toString();
+        while (savepoint.isEmpty()) {
+            try {
+                savepoint =
+                        Optional.of(
+                                job.stopWithSavepoint(false, target, SavepointFormatType.CANONICAL)
+                                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                job.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Stopped right after a start, the tasks may still be deploying: wait for them.
+                boolean deploying =
+                        ExceptionUtils.findThrowable(e, CheckpointException.class)
+                                .map(c -> c.getCheckpointFailureReason())
+                                .filter(
+                                        r ->
+                                                r
+                                                        == CheckpointFailureReason
+                                                                .NOT_ALL_REQUIRED_TASKS_RUNNING)
+                                .isPresent();
+                if (deploying && System.nanoTime() < giveUpAt) {
+                    sleepQuietly(500);
+                    continue;
+                }
+                LOG.warn("Stop with savepoint failed; cancelling instead", e);
+                break;
+            }
         }
         close();
         return savepoint;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
