@@ -43,6 +43,7 @@ final class PortBook {
     synchronized int port(String service) {
         String recorded = ports.getProperty(service);
         if (recorded != null && isFree(Integer.parseInt(recorded))) {
+            FreePorts.claim(Integer.parseInt(recorded));
             return Integer.parseInt(recorded);
         }
         int port = FreePorts.next();
