@@ -18,7 +18,11 @@ RUN mkdir -p /opt/flink/plugins/s3-fs-hadoop \
 
 COPY --chown=flink:flink jobs/target/transcoder-job.jar /opt/flink/usrlib/transcoder-job.jar
 
-# Unpack ffmpeg/ffprobe into ~flink/.javacpp/cache now, from the same jar path the job uses (the
-# cache is keyed by it), and check that they start: no pod unpacks ~86 MB on its first encode.
+# Unpack ffmpeg/ffprobe (~86 MB) into the JavaCPP cache now and check that they start (libpulse0,
+# encoders): no pod unpacks them on its first encode. `nosubdir` keeps the cache path independent
+# of the jar's file name (a TaskManager may load the job jar from its blob store under another
+# name); the chart's env.java.opts.all passes the same two properties to every Flink JVM.
 USER flink
-RUN java -cp "/opt/flink/usrlib/transcoder-job.jar:/opt/flink/lib/*" org.transcoder.jobs.PrepareNatives
+RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache \
+    -Dorg.bytedeco.javacpp.cachedir.nosubdir=true \
+    -cp "/opt/flink/usrlib/transcoder-job.jar:/opt/flink/lib/*" org.transcoder.jobs.PrepareNatives

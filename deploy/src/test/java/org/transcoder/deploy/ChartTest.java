@@ -119,6 +119,8 @@ class ChartTest {
         assertThat(conf.get("restart-strategy.type").asString()).isEqualTo("exponential-delay");
         assertThat(conf.get("high-availability.type").asString()).isEqualTo("kubernetes");
         assertThat(conf.get("high-availability.storageDir").asString()).startsWith("s3://");
+        assertThat(conf.get("env.java.opts.all").asString())
+                .contains(DockerfileTest.JAVACPP_CACHE_OPTIONS);
         assertThat(conf.get("job.autoscaler.enabled").asString()).isEqualTo("true");
         // Busy time under-reports the async encode vertex (FLINK-16864): recommend, don't scale.
         assertThat(conf.get("job.autoscaler.scaling.enabled").asString()).isEqualTo("false");

@@ -21,6 +21,11 @@ class DockerfileTest {
 
     private static final Path ROOT = Repo.root();
 
+    /** Where the image unpacked FFmpeg; the chart's JVM options must point the job there. */
+    static final String JAVACPP_CACHE_OPTIONS =
+            "-Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
+                    + " -Dorg.bytedeco.javacpp.cachedir.nosubdir=true";
+
     @Test
     void everyCopiedFileExistsAndIsInTheBuildContext() throws IOException {
         List<String> sources = copySources(Files.readAllLines(ROOT.resolve("Dockerfile")));
@@ -43,7 +48,11 @@ class DockerfileTest {
                 .contains("/opt/flink/usrlib/transcoder-job.jar")
                 .contains("/opt/flink/plugins/s3-fs-hadoop/")
                 .contains("libpulse0")
-                .contains("org.transcoder.jobs.PrepareNatives");
+                .contains("org.transcoder.jobs.PrepareNatives")
+                .contains("/opt/flink/javacpp-cache");
+        // Continuation lines joined, as Docker reads them.
+        assertThat(dockerfile.replace("\\\n", " ").replaceAll("\\s+", " "))
+                .contains(JAVACPP_CACHE_OPTIONS);
         String chart =
                 Files.readString(ROOT.resolve("helm/transcoder/templates/flinkdeployment.yaml"));
         assertThat(chart)
