@@ -169,6 +169,21 @@ class ChartTest {
         assertThat(defaultRender + testRender).doesNotContain("hunter2");
     }
 
+    @Test
+    void aKeyOwnedByAnotherSectionIsRejected() {
+        // It would render twice in flinkConfiguration: invalid YAML, or one silently wins.
+        assertThatThrownBy(
+                        () ->
+                                new Helm(CHART)
+                                        .template()
+                                        .withName("transcoder")
+                                        .set(
+                                                "flinkConfiguration.job\\.autoscaler\\.enabled",
+                                                "true")
+                                        .call())
+                .hasMessageContaining("job.autoscaler.enabled");
+    }
+
     private static Map<String, String> args(JsonNode list) {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
