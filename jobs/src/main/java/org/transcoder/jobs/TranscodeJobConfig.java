@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.Preconditions;
@@ -84,7 +85,27 @@ public record TranscodeJobConfig(
             key("metadata.jdbc-password")
                     .stringType()
                     .defaultValue("")
-                    .withDescription("JDBC password.");
+                    .withDescription(
+                            "JDBC password. Visible to anyone who can read the program arguments (a"
+                                    + " Kubernetes FlinkDeployment, the web UI): prefer "
+                                    + "metadata.jdbc-password-env on a cluster.");
+
+    /**
+     * Names the environment variable holding the JDBC password, because program arguments cannot
+     * reference a Kubernetes Secret: the Helm chart sets the variable from a {@code secretKeyRef}
+     * in the pod template and passes only its name, so the password is never in the
+     * FlinkDeployment.
+     */
+    public static final ConfigOption<String> JDBC_PASSWORD_ENV =
+            key("metadata.jdbc-password-env")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Name of an environment variable holding the JDBC password (read where"
+                                    + " the job's main() runs: the JobManager in application mode,"
+                                    + " the client with flink run). Must be set and not be combined"
+                                    + " with metadata.jdbc-password.");
+
     public static final ConfigOption<String> REDIS_URI =
             key("metadata.redis-uri")
                     .stringType()
@@ -201,6 +222,11 @@ public record TranscodeJobConfig(
     }
 
     public static TranscodeJobConfig from(Configuration c) {
+        return from(c, System::getenv);
+    }
+
+    /** With the environment as a parameter, so tests need not change the process environment. */
+    static TranscodeJobConfig from(Configuration c, Function<String, String> env) {
         String outputRoot = c.get(OUTPUT_ROOT);
         Preconditions.checkArgument(
                 outputRoot != null && !outputRoot.isBlank(),
@@ -240,11 +266,30 @@ public record TranscodeJobConfig(
                 c.get(TRANSACTION_TIMEOUT),
                 c.get(JDBC_URL),
                 c.get(JDBC_USER),
-                c.get(JDBC_PASSWORD),
+                jdbcPassword(c, env),
                 c.get(REDIS_URI),
                 parallelism,
                 ops,
                 c.get(VERSION_LABEL).trim());
+    }
+
+    private static String jdbcPassword(Configuration c, Function<String, String> env) {
+        String variable = c.get(JDBC_PASSWORD_ENV).trim();
+        if (variable.isEmpty()) {
+            return c.get(JDBC_PASSWORD);
+        }
+        Preconditions.checkArgument(
+                c.get(JDBC_PASSWORD).isEmpty(),
+                "--%s and --%s are exclusive",
+                JDBC_PASSWORD.key(),
+                JDBC_PASSWORD_ENV.key());
+        String password = env.apply(variable);
+        Preconditions.checkArgument(
+                password != null,
+                "--%s names %s, which is not set in this process's environment",
+                JDBC_PASSWORD_ENV.key(),
+                variable);
+        return password;
     }
 
     public JdbcSettings jdbc() {
