@@ -214,5 +214,68 @@ public final class EmbeddedS3 implements AutoCloseable {
         public boolean blobExists(String container, String name) {
             return !directoryWithoutSlash(container, name) && super.blobExists(container, name);
         }
+
+        /**
+         * s3proxy's filesystem backend writes an upload to a temporary file beside its key ({@code
+         * key-<uuid>}) and renames it when complete. A client killed mid-upload (a TaskManager
+         * SIGKILLed while it wrote a poster) leaves that file behind without its metadata, and from
+         * then on every listing of its directory fails (500). Real S3 simply discards an unfinished
+         * PUT. So a listing that trips over such a file waits for it to complete or go and, once it
+         * is older than any live upload could be, deletes it and lists again.
+         */
+        @Override
+        public org.jclouds.blobstore.domain.PageSet<
+                        ? extends org.jclouds.blobstore.domain.StorageMetadata>
+                list(String container, org.jclouds.blobstore.options.ListContainerOptions options) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return super.list(container, options);
+                } catch (RuntimeException e) {
+                    Path leftover = unfinishedUpload(e);
+                    if (leftover == null || attempt >= 100) {
+                        throw e;
+                    }
+                    try {
+                        long age =
+                                System.currentTimeMillis()
+                                        - Files.getLastModifiedTime(leftover).toMillis();
+                        if (age > ABANDONED_UPLOAD_MILLIS) {
+                            LOG.warn("Deleting an abandoned upload's temporary file {}", leftover);
+                            Files.deleteIfExists(leftover);
+                        } else {
+                            Thread.sleep(200);
+                        }
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // completed or removed meanwhile: list again
+                    } catch (java.io.IOException io) {
+                        throw e;
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        /** The temporary file of an upload that a listing failed on, or null. */
+        private Path unfinishedUpload(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
+                    Path p = Path.of(fs.getFile()).normalize();
+                    boolean temporary =
+                            UPLOAD_TEMP_NAME.matcher(p.getFileName().toString()).matches();
+                    return temporary && p.startsWith(root) ? p : null;
+                }
+            }
+            return null;
+        }
     }
+
+    /** s3proxy's temporary upload file: the key's name, a dash and a random UUID. */
+    private static final java.util.regex.Pattern UPLOAD_TEMP_NAME =
+            java.util.regex.Pattern.compile(
+                    ".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** Longer than any upload of this project takes (segments and chunks of a few MB). */
+    private static final long ABANDONED_UPLOAD_MILLIS = 10_000;
 }

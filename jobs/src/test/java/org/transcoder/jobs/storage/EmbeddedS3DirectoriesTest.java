@@ -47,4 +47,33 @@ class EmbeddedS3DirectoriesTest {
             assertThat(md.getLen()).isEqualTo(35_000);
         }
     }
+
+    /** A TaskManager killed mid-upload leaves s3proxy's temporary file; listings still work. */
+    @Test
+    void anUploadCutOffByAKilledClientDoesNotBreakListings() throws Exception {
+        try (EmbeddedS3 s3 = EmbeddedS3.start(dir)) {
+            s3.createBucket("bucket");
+            Configuration conf = new Configuration();
+            s3.settings().applyTo(conf);
+            FlinkFileSystems.initialize(
+                    conf,
+                    Path.of(System.getenv().getOrDefault("FLINK_PLUGINS_DIR", "target/plugins")));
+            org.transcoder.connectors.storage.ObjectStorage bucket =
+                    org.transcoder.connectors.storage.ObjectStorage.of("s3://bucket");
+            bucket.putString("videos/v/thumbnails/storyboard.vtt", "WEBVTT\n");
+            // What s3proxy leaves of a PUT whose client died: its temporary file, no metadata.
+            Path leftover =
+                    dir.resolve(
+                            "bucket/videos/v/thumbnails/poster.jpg-" + java.util.UUID.randomUUID());
+            java.nio.file.Files.write(leftover, new byte[] {1, 2, 3});
+            java.nio.file.Files.setLastModifiedTime(
+                    leftover,
+                    java.nio.file.attribute.FileTime.fromMillis(
+                            System.currentTimeMillis() - 60_000));
+
+            assertThat(bucket.list("videos/v/"))
+                    .containsExactly("videos/v/thumbnails/storyboard.vtt");
+            assertThat(leftover).doesNotExist();
+        }
+    }
 }
