@@ -25,12 +25,7 @@ class EmbeddedS3DirectoriesTest {
     @Test
     void aSavepointDirectoryReadsBackAsADirectory() throws Exception {
         try (EmbeddedS3 s3 = EmbeddedS3.start(dir)) {
-            s3.createBucket("bucket");
-            Configuration conf = new Configuration();
-            s3.settings().applyTo(conf);
-            FlinkFileSystems.initialize(
-                    conf,
-                    Path.of(System.getenv().getOrDefault("FLINK_PLUGINS_DIR", "target/plugins")));
+            withBucket(s3);
             org.apache.flink.core.fs.Path sp =
                     new org.apache.flink.core.fs.Path("s3://bucket/savepoints/savepoint-1");
             FileSystem fs = sp.getFileSystem();
@@ -52,12 +47,7 @@ class EmbeddedS3DirectoriesTest {
     @Test
     void anUploadCutOffByAKilledClientDoesNotBreakListings() throws Exception {
         try (EmbeddedS3 s3 = EmbeddedS3.start(dir)) {
-            s3.createBucket("bucket");
-            Configuration conf = new Configuration();
-            s3.settings().applyTo(conf);
-            FlinkFileSystems.initialize(
-                    conf,
-                    Path.of(System.getenv().getOrDefault("FLINK_PLUGINS_DIR", "target/plugins")));
+            withBucket(s3);
             org.transcoder.connectors.storage.ObjectStorage bucket =
                     org.transcoder.connectors.storage.ObjectStorage.of("s3://bucket");
             bucket.putString("videos/v/thumbnails/storyboard.vtt", "WEBVTT\n");
@@ -75,5 +65,16 @@ class EmbeddedS3DirectoriesTest {
                     .containsExactly("videos/v/thumbnails/storyboard.vtt");
             assertThat(leftover).doesNotExist();
         }
+    }
+
+    /**
+     * A bucket on {@code s3} and Flink's S3 filesystem (the plugin, as a cluster loads it) on it.
+     */
+    private static void withBucket(EmbeddedS3 s3) throws Exception {
+        s3.createBucket("bucket");
+        Configuration conf = new Configuration();
+        s3.settings().applyTo(conf);
+        FlinkFileSystems.initialize(
+                conf, Path.of(System.getenv().getOrDefault("FLINK_PLUGINS_DIR", "target/plugins")));
     }
 }
