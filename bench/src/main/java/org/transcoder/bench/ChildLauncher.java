@@ -15,7 +15,7 @@ import java.util.Map;
 final class ChildLauncher {
 
     /** Flink and Kryo on Java 17 (the same list the build gives the tests). */
-    /** The JIT setting of local mode's JVM (jobs/pom.xml, exec@local), used for the job runs. */
+    /** The JIT setting of local mode's JVM (local/pom.xml, exec@local), used for the job runs. */
     static final List<String> LOCAL_MODE_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1");
 
     static final List<String> ADD_OPENS =

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
-import org.transcoder.jobs.local.LocalPipeline;
+import org.transcoder.local.LocalPipeline;
 
 /**
  * Mode 3: the full job in local mode (embedded Kafka, s3proxy, PostgreSQL, Redis, Flink local
@@ -20,7 +20,7 @@ import org.transcoder.jobs.local.LocalPipeline;
  */
 final class JobRunner {
 
-    static final String LOCAL_PIPELINE = "org.transcoder.jobs.local.LocalPipeline";
+    static final String LOCAL_PIPELINE = "org.transcoder.local.LocalPipeline";
     static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private JobRunner() {}

@@ -28,7 +28,7 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
-import org.transcoder.jobs.local.LocalPipeline;
+import org.transcoder.local.LocalPipeline;
 
 /**
  * The load run ("never lose a video", test 5): many upload events at once into one warm local

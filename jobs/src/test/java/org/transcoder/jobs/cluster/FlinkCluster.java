@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ClusterOptions;
@@ -39,7 +39,7 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
-import org.transcoder.connectors.embedded.FreePorts;
+import org.transcoder.embedded.FreePorts;
 
 /**
  * A real Flink session cluster on this machine, for tests: one JobManager JVM and N TaskManager
@@ -51,11 +51,11 @@ import org.transcoder.connectors.embedded.FreePorts;
  * <p>What makes it a real cluster rather than a MiniCluster:
  *
  * <ul>
- *   <li>The processes' classpath is Flink's runtime and its third-party jars (taken from the test
- *       classpath), <b>without</b> the project's own classes: the user code comes only from the
- *       submitted shaded job jar ({@code jobs/target/transcoder-job.jar}), loaded by Flink's
- *       user-code class loader, so a class missing from the jar or a serialization bug shows up
- *       here as it would in production.
+ *   <li>The processes' classpath is a Flink distribution's lib/: the jars the jobs module declares
+ *       provided ({@link #flinkClasspath}), <b>without</b> the project's own classes or the
+ *       libraries the job bundles: the user code comes only from the submitted shaded job jar
+ *       ({@code jobs/target/transcoder-job.jar}), loaded by Flink's user-code class loader, so a
+ *       class missing from the jar or a serialization bug shows up here as it would in production.
  *   <li>Every process has its own working directory under {@code dir/<name>/} (its {@code conf/}
  *       with {@code config.yaml} and {@code log4j.properties}, {@code flink.log}, {@code
  *       stdout.log}, {@code tmp/}), its own ports, and each TaskManager its own {@code
@@ -123,6 +123,7 @@ public final class FlinkCluster implements AutoCloseable {
     private final int slotsPerTaskManager;
     private final Path jobJar;
     private final Path pluginsDir;
+    private final Map<String, String> environment;
     private final List<String> classpath;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -138,7 +139,8 @@ public final class FlinkCluster implements AutoCloseable {
         this.slotsPerTaskManager = b.slots;
         this.jobJar = b.jobJar;
         this.pluginsDir = b.pluginsDir;
-        this.classpath = flinkClasspath(jobJar);
+        this.environment = Map.copyOf(b.environment);
+        this.classpath = flinkClasspath();
         this.restPort = FreePorts.next();
     }
 
@@ -154,6 +156,7 @@ public final class FlinkCluster implements AutoCloseable {
         private int slots = 2;
         private Path jobJar = defaultJobJar();
         private Path pluginsDir = defaultPluginsDir();
+        private final Map<String, String> environment = new java.util.TreeMap<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -197,6 +200,12 @@ public final class FlinkCluster implements AutoCloseable {
         public Builder checkpointsUnder(String root) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, root + "/checkpoints");
             conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, root + "/savepoints");
+            return this;
+        }
+
+        /** An environment variable of every JobManager and TaskManager process. */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
             return this;
         }
 
@@ -328,6 +337,73 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Jobs, through Flink's own CLI
+
+    /** What a {@code flink} command printed, and how it ended. */
+    public record CliResult(int exitCode, String output) {
+        /** The id in "Job has been submitted with JobID ..." (flink run). */
+        public String jobId() {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("submitted with JobID ([0-9a-f]{32})")
+                            .matcher(output);
+            if (exitCode != 0 || !m.find()) {
+                throw new IllegalStateException("flink run failed (" + exitCode + "):\n" + output);
+            }
+            return m.group(1);
+        }
+    }
+
+    /**
+     * Runs {@code bin/flink} with these arguments, as the script does: Flink's {@code CliFrontend}
+     * in a JVM of its own with the distribution's lib/ only, {@code FLINK_CONF_DIR} pointing at a
+     * client {@code conf/config.yaml} (this cluster's options plus its REST address, as an edited
+     * flink-conf/config.yaml would have), {@code FLINK_PLUGINS_DIR} at the plugins. The working
+     * directory is the repository root, so paths as the README writes them (jobs/target/...)
+     * resolve. {@code env} adds environment variables (a password the job reads from one).
+     */
+    public CliResult flink(Map<String, String> env, List<String> args, Duration timeout)
+            throws Exception {
+        Path clientDir = dir.resolve("client");
+        Path confDir = clientDir.resolve("conf");
+        Files.createDirectories(confDir);
+        Configuration client = new Configuration(base);
+        client.set(RestOptions.ADDRESS, "localhost");
+        client.set(RestOptions.PORT, restPort);
+        Files.writeString(confDir.resolve("config.yaml"), yaml(client));
+        Files.writeString(confDir.resolve("log4j-cli.properties"), LOG4J);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM_OPTIONS);
+        cmd.add("-Dlog.file=" + clientDir.resolve("flink-client.log"));
+        cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j-cli.properties").toUri());
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classpath));
+        cmd.add("org.apache.flink.client.cli.CliFrontend");
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.directory(moduleDir().getParent().toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("FLINK_CONF_DIR", confDir.toString());
+        pb.environment().put("FLINK_PLUGINS_DIR", pluginsDir.toString());
+        pb.redirectErrorStream(true);
+        Path out = clientDir.resolve("stdout-" + System.nanoTime() + ".log");
+        pb.redirectOutput(out.toFile());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new IllegalStateException(
+                    "flink "
+                            + args
+                            + " still running after "
+                            + timeout
+                            + ":\n"
+                            + Files.readString(out));
+        }
+        return new CliResult(p.exitValue(), Files.readString(out));
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Jobs, through the REST API
 
     /** Uploads the job jar (once) and runs its main with these arguments; returns the job id. */
@@ -443,6 +519,16 @@ public final class FlinkCluster implements AutoCloseable {
      * metrics.fetcher.update-interval}, 10 s by default) and are gone with the job.
      */
     public Optional<Long> metricSum(String jobId, String vertex, String metric) throws Exception {
+        return metric(jobId, vertex, metric, "sum").map(Double::longValue);
+    }
+
+    /** As {@link #metricSum}, the largest value over the subtasks (busyTimeMsPerSecond...). */
+    public Optional<Double> metricMax(String jobId, String vertex, String metric) throws Exception {
+        return metric(jobId, vertex, metric, "max");
+    }
+
+    private Optional<Double> metric(String jobId, String vertex, String metric, String agg)
+            throws Exception {
         for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
             if (!v.path("name").asText().contains(vertex)) {
                 continue;
@@ -451,8 +537,8 @@ public final class FlinkCluster implements AutoCloseable {
             for (JsonNode m : get(base + "/subtasks/metrics")) {
                 String id = m.path("id").asText();
                 if (id.equals(metric) || id.endsWith("." + metric)) {
-                    JsonNode agg = get(base + "/subtasks/metrics?agg=sum&get=" + id);
-                    return Optional.of((long) agg.get(0).path("sum").asDouble());
+                    JsonNode a = get(base + "/subtasks/metrics?agg=" + agg + "&get=" + id);
+                    return Optional.of(a.get(0).path(agg).asDouble());
                 }
             }
         }
@@ -595,6 +681,7 @@ public final class FlinkCluster implements AutoCloseable {
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "@" + argFile);
         pb.directory(nodeDir.toFile());
+        pb.environment().putAll(environment);
         pb.environment().put("FLINK_PLUGINS_DIR", pluginsDir.toString());
         pb.environment().put("FLINK_CONF_DIR", confDir.toString());
         pb.redirectErrorStream(true);
@@ -638,55 +725,21 @@ public final class FlinkCluster implements AutoCloseable {
     // Helpers
 
     /**
-     * The test JVM's classpath as a Flink distribution's lib/ would be: without the project's own
-     * classes and jars (module target/ directories, transcoder-* artifacts), and without the Flink
-     * connectors and Kafka clients the job jar bundles. Those must come from the job jar only: with
-     * flink-connector-kafka on the cluster's classpath (loaded parent-first, as every
-     * org.apache.flink class is) and kafka-clients from the jar (child-first), the job fails at
-     * submission with a loader constraint violation on OffsetResetStrategy. Other jars the job jar
-     * also bundles (jackson, commons, slf4j...) stay: Flink's runtime needs some of them itself,
-     * and child-first loading gives the job its own copies.
+     * A Flink distribution's lib/: exactly what the jobs module declares {@code provided} (Flink's
+     * runtime, client, web UI, RocksDB backend, connector base, Log4j), as the build wrote it to
+     * {@code target/flink-provided.classpath}. Nothing of the project and none of the libraries the
+     * job jar bundles (the Kafka connector and clients, PostgreSQL, Jedis, Flyway, Jackson, FFmpeg)
+     * is on it, so a class missing from the jar fails here as it would on a real cluster.
      */
-    static List<String> flinkClasspath(Path jobJar) {
-        java.util.Set<String> bundled = new java.util.HashSet<>();
-        if (Files.isRegularFile(jobJar)) {
-            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(jobJar.toFile())) {
-                jar.stream().map(java.util.zip.ZipEntry::getName).forEach(bundled::add);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read " + jobJar, e);
-            }
-        }
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.isBlank())
-                .filter(e -> !e.contains(File.separator + "target" + File.separator))
-                .filter(e -> !e.endsWith(File.separator + "target"))
-                .filter(e -> !e.contains("/org/transcoder/"))
-                .filter(e -> !Path.of(e).getFileName().toString().startsWith("transcoder-"))
-                .filter(e -> !inJobJar(Path.of(e), bundled))
-                .collect(Collectors.toList());
-    }
-
-    /**
-     * Whether the job jar bundles this Flink connector or Kafka jar (judged by its first class).
-     */
-    private static boolean inJobJar(Path jar, java.util.Set<String> bundled) {
-        if (!Files.isRegularFile(jar) || bundled.isEmpty()) {
-            return false;
-        }
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
-            return z.stream()
-                    .map(java.util.zip.ZipEntry::getName)
-                    .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
-                    .filter(n -> !n.equals("module-info.class"))
-                    .findFirst()
-                    .filter(
-                            n ->
-                                    n.startsWith("org/apache/flink/")
-                                            || n.startsWith("org/apache/kafka/"))
-                    .map(bundled::contains)
-                    .orElse(false);
+    static List<String> flinkClasspath() {
+        Path file = moduleDir().resolve("target").resolve("flink-provided.classpath");
+        try {
+            return Arrays.stream(Files.readString(file).trim().split(File.pathSeparator))
+                    .filter(e -> !e.isBlank())
+                    .toList();
         } catch (IOException e) {
-            return false;
+            throw new java.io.UncheckedIOException(
+                    "No " + file + ": run `mvn -pl jobs -am package` first", e);
         }
     }
 

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.transcoder.connectors.embedded.EmbeddedServices;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.UploadEventSerializationSchema;
 import org.transcoder.connectors.events.VideoRecord;
@@ -29,6 +28,7 @@ import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.metadata.MetadataStore;
 import org.transcoder.connectors.storage.FlinkFileSystems;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.embedded.EmbeddedServices;
 import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.media.testing.LadderAssertions;
 
@@ -68,6 +68,23 @@ final class TranscoderOnCluster implements AutoCloseable {
     }
 
     static TranscoderOnCluster start(Path work, int taskManagers, int slots) throws Exception {
+        return start(
+                work,
+                taskManagers,
+                slots,
+                (services, cluster) -> cluster.configure(services.s3().settings()::applyTo));
+    }
+
+    /**
+     * As above, with {@code s3Access} giving the cluster its S3 settings (the other start puts the
+     * endpoint and keys into the cluster's configuration).
+     */
+    static TranscoderOnCluster start(
+            Path work,
+            int taskManagers,
+            int slots,
+            java.util.function.BiConsumer<EmbeddedServices, FlinkCluster.Builder> s3Access)
+            throws Exception {
         System.setProperty("aws.java.v1.disableDeprecationAnnouncement", "true");
         EmbeddedServices services = EmbeddedServices.start(work.resolve("services"));
         try {
@@ -76,13 +93,13 @@ final class TranscoderOnCluster implements AutoCloseable {
             FlinkFileSystems.initialize(
                     s3,
                     Path.of(System.getenv().getOrDefault("FLINK_PLUGINS_DIR", "target/plugins")));
-            FlinkCluster cluster =
+            FlinkCluster.Builder builder =
                     FlinkCluster.builder(work.resolve("cluster"))
                             .taskManagers(taskManagers)
-                            .slotsPerTaskManager(slots)
-                            .configure(services.s3().settings()::applyTo)
-                            .checkpointsUnder(services.storageRoot() + "/flink")
-                            .start();
+                            .slotsPerTaskManager(slots);
+            s3Access.accept(services, builder);
+            FlinkCluster cluster =
+                    builder.checkpointsUnder(services.storageRoot() + "/flink").start();
             return new TranscoderOnCluster(work, services, cluster);
         } catch (Exception | Error e) {
             services.close();
@@ -139,6 +156,16 @@ final class TranscoderOnCluster implements AutoCloseable {
             poll(Duration.ofMillis(200));
         }
         return terminal.get(videoId);
+    }
+
+    /** Whether a completion record for the video has been read (without waiting). */
+    synchronized boolean hasTerminal(String videoId) {
+        return terminal.containsKey(videoId);
+    }
+
+    /** Reads completion records for {@code wait}. */
+    synchronized void pollCompletions(Duration wait) {
+        poll(wait);
     }
 
     private final java.util.Set<String> positionsRead = new java.util.HashSet<>();

@@ -9,8 +9,8 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.transcoder.connectors.embedded.EmbeddedS3;
 import org.transcoder.connectors.storage.FlinkFileSystems;
+import org.transcoder.embedded.EmbeddedS3;
 
 /**
  * flink-s3-fs-hadoop (S3A) on the embedded s3proxy sees a directory made with {@code mkdirs} as a

@@ -1,0 +1,327 @@
+package org.transcoder.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.transcoder.connectors.events.RenditionRecord;
+import org.transcoder.connectors.events.UploadEvent;
+import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.embedded.Persistence;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+/**
+ * {@code transcoder-local}: the whole pipeline on this machine with embedded services. Uploads the
+ * given files (or a bundled sample), prints each video's result as it completes, and keeps the job
+ * and its dashboard running until Ctrl-C (or exits with --exit).
+ *
+ * <p>The work directory keeps everything between runs: Kafka's topics and offsets, PostgreSQL,
+ * Redis, the S3 objects, the job's checkpoints and savepoints. A start resumes from the newest
+ * checkpoint or savepoint there, so videos in flight when the last run was killed (even by SIGKILL)
+ * are finished; Ctrl-C or SIGTERM stops the job with a savepoint before anything else goes down, so
+ * a clean stop never records a video as failed. {@code --fresh} starts from nothing.
+ */
+@Command(
+        name = "transcoder-local",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs Kafka, S3, PostgreSQL, Redis and the Flink job locally and transcodes files.")
+public final class LocalMode implements Callable<Integer> {
+
+    @Parameters(
+            description =
+                    "Video files to upload (default: a bundled sample clip, unless the work"
+                            + " directory has a job to resume).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(
+            names = "--work-dir",
+            description =
+                    "Data of the embedded services, checkpoints and outputs, kept between runs"
+                            + " (default: ${DEFAULT-VALUE}).")
+    Path workDir = Path.of("local-data");
+
+    @Option(
+            names = "--fresh",
+            description =
+                    "Delete the work directory's data first (topics, database, objects,"
+                            + " checkpoints) instead of resuming.")
+    boolean fresh;
+
+    @Option(
+            names = "--parallelism",
+            description = "Parallel chunk encoders (default: ${DEFAULT-VALUE}).")
+    int parallelism = 2;
+
+    @Option(
+            names = "--port",
+            description = "Flink dashboard port, -1 for none (default: ${DEFAULT-VALUE}).")
+    int port = 8081;
+
+    @Option(
+            names = "--exit",
+            description =
+                    "Exit when the given files (and videos resumed from an earlier run) are done"
+                            + " instead of waiting for Ctrl-C.")
+    boolean exit;
+
+    @Option(
+            names = "--timeout",
+            description = "Seconds to wait for each video (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds = 900;
+
+    /** Counted down by the first SIGTERM/SIGINT: the main thread then stops the job cleanly. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    private volatile int stopSignal;
+    private volatile long stopRequestedAtNanos;
+
+    /** The state directories of a work directory, as {@code --fresh} deletes them. */
+    static final List<String> STATE_DIRS =
+            List.of("services", "checkpoints", "savepoints", "scratch", "output");
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalMode()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = workDir.toAbsolutePath();
+        if (fresh) {
+            deleteState(work);
+        }
+        handleStopSignals();
+        System.out.println(
+                "Starting Kafka, S3, PostgreSQL, Redis and the Flink job in " + work + " ...");
+        try (LocalPipeline pipeline =
+                LocalPipeline.start(
+                        LocalPipeline.Settings.defaults(work)
+                                .withEncodeParallelism(parallelism)
+                                .withWebUiPort(port)
+                                .withPersistence(Persistence.KEEP))) {
+            // Again: something started with the pipeline installs its own SIGTERM handler.
+            handleStopSignals();
+            var services = pipeline.services();
+            System.out.printf(
+                    Locale.ROOT,
+                    "Up. Dashboard: %s | Kafka: %s | S3: %s (bucket %s, files in %s) | PostgreSQL: %s | Redis: %s%n",
+                    port > 0 ? "http://localhost:" + port : "off",
+                    services.kafka().bootstrapServers(),
+                    services.s3().endpoint(),
+                    "transcoder",
+                    work.resolve("services/s3"),
+                    services.postgres().settings().url(),
+                    services.redis().settings().redisUri());
+            Set<String> waitFor = new LinkedHashSet<>(pipeline.inFlightAtStart());
+            pipeline.restoredFrom()
+                    .ifPresent(
+                            p ->
+                                    System.out.printf(
+                                            Locale.ROOT,
+                                            "Resuming from %s %s, %d video(s) in flight%s%n",
+                                            p.toString().contains("/savepoints/")
+                                                    ? "savepoint"
+                                                    : "checkpoint",
+                                            p,
+                                            waitFor.size(),
+                                            waitFor.isEmpty() ? "" : ": " + waitFor));
+            if (files.isEmpty() && pipeline.restoredFrom().isEmpty()) {
+                files.add(sample());
+            }
+            int failed = 0;
+            for (Path f : files) {
+                Path abs = f.toAbsolutePath().normalize();
+                if (!Files.isRegularFile(abs)) {
+                    System.err.println("Not a file: " + abs);
+                    return 2;
+                }
+                String id = abs.getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "-");
+                id = id.length() > 64 ? id.substring(0, 64) : id;
+                String uri = abs.toUri().toString();
+                Optional<VideoRecord> known =
+                        pipeline.metadata(id).filter(r -> uri.equals(r.getSourceUri()));
+                if (known.isPresent() && isTerminal(known.get())) {
+                    // The job would ignore the same upload again (it dedupes by source).
+                    System.out.println(
+                            "'" + id + "' was done in an earlier run (--fresh to start over):");
+                    print(known.get(), work);
+                    failed += known.get().getStatus() == VideoStatus.FAILED ? 1 : 0;
+                    continue;
+                }
+                if (known.isEmpty()) {
+                    pipeline.submit(UploadEvent.of(id, uri));
+                    System.out.println("Uploaded " + abs + " as video '" + id + "'");
+                }
+                waitFor.add(id);
+            }
+            for (String id : waitFor) {
+                Optional<VideoRecord> r = await(pipeline, id);
+                if (r.isEmpty()) {
+                    break; // stop requested
+                }
+                print(r.get(), work);
+                if (r.get().getStatus() == VideoStatus.FAILED) {
+                    failed++;
+                }
+            }
+            if (stopRequested.getCount() > 0 && !exit) {
+                System.out.println(
+                        "Job keeps running; publish more events to the 'video-uploads' topic. Ctrl-C to stop.");
+                stopRequested.await();
+            }
+            boolean bySignal = stopRequested.getCount() == 0;
+            System.out.println(
+                    "Stopping the job with a savepoint"
+                            + (bySignal ? " (Ctrl-C again to kill it at once)" : "")
+                            + " ...");
+            Optional<String> savepoint = pipeline.stopWithSavepoint(Duration.ofMinutes(2));
+            System.out.println(
+                    savepoint
+                                    .map(sp -> "Stopped with savepoint " + sp)
+                                    .orElse("Job cancelled; its last checkpoint is kept")
+                            + ". The next start on "
+                            + work
+                            + " resumes from it.");
+            if (bySignal) {
+                return 128 + stopSignal;
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** The video's completion record, or empty if a stop was requested first. */
+    private Optional<VideoRecord> await(LocalPipeline pipeline, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (stopRequested.getCount() > 0) {
+            Optional<VideoRecord> r = pipeline.pollTerminal(id, Duration.ofMillis(500));
+            if (r.isPresent()) {
+                return r;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "No completion record for " + id + " within " + timeoutSeconds + " s");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * SIGTERM and Ctrl-C do not start the JVM's shutdown (whose hooks would kill the encoders and
+     * stop Kafka, PostgreSQL and Redis while the job still runs, failing its videos): they ask the
+     * main thread to stop the job with a savepoint first. Only a second Ctrl-C, a second or more
+     * later, exits at once. (mvn exec sends SIGTERM right after the terminal's SIGINT: that one is
+     * not a second request.)
+     */
+    private void handleStopSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(
+                    new Signal(name),
+                    sig -> {
+                        if (stopRequested.getCount() > 0) {
+                            stopSignal = sig.getNumber();
+                            stopRequestedAtNanos = System.nanoTime();
+                            stopRequested.countDown();
+                            System.out.println("\nSIG" + name + ": stopping cleanly ...");
+                        } else if (name.equals("INT")
+                                && System.nanoTime() - stopRequestedAtNanos > 1_000_000_000L) {
+                            System.out.println("\nSecond Ctrl-C: exiting now");
+                            new Thread(() -> System.exit(130), "local-mode-exit").start();
+                        }
+                    });
+        }
+    }
+
+    private static boolean isTerminal(VideoRecord r) {
+        return r.getStatus() == VideoStatus.READY || r.getStatus() == VideoStatus.FAILED;
+    }
+
+    /** {@code --fresh}: removes what an earlier run kept, unless a run is using it now. */
+    private static void deleteState(Path work) throws IOException {
+        Path lockFile = work.resolve("services/services.lock");
+        if (Files.exists(lockFile)) {
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+                FileLock lock = ch.tryLock();
+                if (lock == null) {
+                    throw new IllegalStateException(
+                            "Another run is using " + work + ": stop it before --fresh");
+                }
+                lock.release();
+            }
+        }
+        for (String dir : STATE_DIRS) {
+            Path p = work.resolve(dir);
+            if (Files.exists(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(q);
+                    }
+                }
+            }
+        }
+        System.out.println("Deleted the earlier state in " + work);
+    }
+
+    private static void print(VideoRecord r, Path work) {
+        System.out.printf(Locale.ROOT, "%n%s: %s%n", r.getVideoId(), r.getStatus());
+        if (r.getReasonCode() != null) {
+            System.out.printf(
+                    Locale.ROOT, "  reason:   %s — %s%n", r.getReasonCode(), r.getMessage());
+        }
+        if (r.getManifestUri() != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  master:   %s%n  poster:   %s%n  duration: %.2f s%n",
+                    r.getManifestUri(),
+                    r.getPosterUri(),
+                    r.getDurationSeconds());
+            // The embedded S3 keeps its objects as files: play this with any HLS player.
+            Path onDisk =
+                    work.resolve("services/s3/transcoder/videos")
+                            .resolve(r.getVideoId())
+                            .resolve("master.m3u8");
+            System.out.printf(Locale.ROOT, "  on disk:  %s%n", onDisk);
+            for (RenditionRecord rr : r.getRenditions()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-6s %4dx%-4d %8d b/s  %s%n",
+                        rr.getName(),
+                        rr.getWidth(),
+                        rr.getHeight(),
+                        rr.getBandwidth(),
+                        rr.getCodecs());
+            }
+        }
+    }
+
+    /**
+     * The bundled test clip (Big Buck Bunny, 30 s), found from the project root or a module dir.
+     */
+    static Path sample() {
+        for (String dir : List.of(".", "..")) {
+            Path p = Path.of(dir, "media/src/test/resources/fixtures/vp8_bbb_720p_vorbis.webm");
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("No file given and the bundled sample clip was not found");
+    }
+}
