@@ -297,6 +297,28 @@ public record TranscodeJobConfig(
         return password;
     }
 
+    /** Without the JDBC password (and Redis credentials): this is what a log line may show. */
+    @Override
+    public String toString() {
+        return "TranscodeJobConfig{kafka="
+                + kafkaBootstrap
+                + ", topics="
+                + List.of(uploadsTopic, completionsTopic, failuresTopic)
+                + ", groupId="
+                + groupId
+                + ", "
+                + jdbc()
+                + ", "
+                + redis()
+                + ", encodeParallelism="
+                + encodeParallelism
+                + ", "
+                + operators
+                + ", versionLabel="
+                + versionLabel
+                + "}";
+    }
+
     public JdbcSettings jdbc() {
         return new JdbcSettings(jdbcUrl, jdbcUser, jdbcPassword);
     }

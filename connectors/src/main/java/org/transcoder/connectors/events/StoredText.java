@@ -20,9 +20,13 @@ public final class StoredText {
     /** Longest detail a failure message shows beside its reason's fixed text. */
     public static final int MAX_DETAIL = 300;
 
-    /** file: URIs, and absolute paths where a path starts (not inside s3://bucket/key). */
+    /**
+     * file: URIs, and absolute paths where a path starts: after a space, a quote, a bracket or a
+     * colon (concat:/x), but not inside a word, a relative path or a scheme://authority/key.
+     */
     private static final Pattern SERVER_PATH =
-            Pattern.compile("(?i)\\bfile:[^\\s'\"<>]*|(?<![\\w.:/~-])/[^\\s'\"<>,;:)\\]]+");
+            Pattern.compile(
+                    "(?i)\\bfile:[^\\s'\"<>]*|(?:(?<![\\w.:/~-])|(?<=:)(?!//))/[^\\s'\"<>,;:|)\\]]+");
 
     /** Memory addresses as FFmpeg and native crashes print them ({@code [h264 @ 0x55d0...]}). */
     private static final Pattern ADDRESS = Pattern.compile("(?i)\\b0x[0-9a-f]{4,}\\b");
