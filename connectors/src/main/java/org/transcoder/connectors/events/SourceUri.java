@@ -33,13 +33,13 @@ public final class SourceUri {
 
     private static final Pattern ESCAPE = Pattern.compile("%[0-9a-fA-F]{2}");
 
-    public final String scheme;
+    private final String scheme;
 
     /** The bucket of an s3 URI; empty for file URIs. */
-    public final String bucket;
+    private final String bucket;
 
     /** The path segments (the key's segments for s3), as written (escapes not decoded). */
-    public final List<String> segments;
+    private final List<String> segments;
 
     private SourceUri(String scheme, String bucket, List<String> segments) {
         this.scheme = scheme;
