@@ -53,7 +53,14 @@ final class JobRunner {
             boolean concurrent)
             throws Exception {
         LocalPipeline.Settings settings =
-                settings(work, parallelism, x264Threads, chunkSeconds, checkpointMillis, info);
+                settings(
+                        work,
+                        parallelism,
+                        x264Threads,
+                        chunkSeconds,
+                        checkpointMillis,
+                        info,
+                        sources(tasks, warmup));
         long t0 = System.nanoTime();
         try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
             info.put("pipelineStartMillis", Long.toString(ms(t0)));
@@ -159,7 +166,8 @@ final class JobRunner {
             int x264Threads,
             double chunkSeconds,
             long checkpointMillis,
-            Map<String, String> info) {
+            Map<String, String> info,
+            List<Path> sources) {
         LocalPipeline.Settings defaults =
                 LocalPipeline.Settings.defaults(work.resolve("pipeline").toAbsolutePath());
         if (checkpointMillis > 0) {
@@ -169,15 +177,32 @@ final class JobRunner {
                 defaults.withEncodeParallelism(parallelism)
                         .withWebUiPort(-1)
                         .withFileOutput(true)
-                        .withJobOptions(jobOptions(x264Threads, chunkSeconds));
+                        .withJobOptions(jobOptions(x264Threads, chunkSeconds, sources));
         info.put("encodeParallelism", Integer.toString(parallelism));
         info.put("x264Threads", Integer.toString(x264Threads));
         info.put("checkpointInterval", settings.checkpointInterval().toString());
         return settings;
     }
 
-    private static Map<String, String> jobOptions(int x264Threads, double chunkSeconds) {
+    /** The bench's inputs and warm-up clip: the job may read only their directories. */
+    static List<Path> sources(List<BenchChild.Task> tasks, Path warmup) {
+        List<Path> sources = new ArrayList<>();
+        tasks.forEach(t -> sources.add(Path.of(t.source())));
+        if (warmup != null) {
+            sources.add(warmup);
+        }
+        return sources;
+    }
+
+    private static Map<String, String> jobOptions(
+            int x264Threads, double chunkSeconds, List<Path> sources) {
         Map<String, String> o = new HashMap<>();
+        o.put(
+                "storage.source-roots",
+                sources.stream()
+                        .map(p -> p.toAbsolutePath().getParent().toUri().toString())
+                        .distinct()
+                        .collect(java.util.stream.Collectors.joining(",")));
         o.put("encode.x264-threads", Integer.toString(x264Threads));
         if (chunkSeconds > 0) {
             o.put("chunk.seconds", Double.toString(chunkSeconds));

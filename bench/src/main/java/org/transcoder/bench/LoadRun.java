@@ -133,7 +133,8 @@ final class LoadRun {
                                 x264Threads,
                                 chunkSeconds,
                                 checkpointMillis,
-                                info)
+                                info,
+                                JobRunner.sources(tasks, warmup))
                         .withWebUiPort(port);
         info.put("restPort", Integer.toString(port));
         long t0 = System.nanoTime();

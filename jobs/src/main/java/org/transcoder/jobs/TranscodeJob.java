@@ -73,7 +73,9 @@ public final class TranscodeJob {
                         .uid(Uids.UPLOAD_SOURCE)
                         .name("Upload events");
         SingleOutputStreamOperator<UploadEvent> events =
-                incoming.process(new ParseUploads()).uid(Uids.PARSE_UPLOADS).name("Parse uploads");
+                incoming.process(new ParseUploads(settings.sourceRoots()))
+                        .uid(Uids.PARSE_UPLOADS)
+                        .name("Parse uploads");
         SingleOutputStreamOperator<UploadEvent> accepted =
                 events.keyBy(UploadEvent::getVideoId)
                         .process(new AcceptUpload())

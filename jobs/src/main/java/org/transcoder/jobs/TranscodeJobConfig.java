@@ -122,7 +122,12 @@ public record TranscodeJobConfig(
                     .stringType()
                     .defaultValue("")
                     .withDescription(
-                            "Comma-separated file:// prefixes uploads may be read from (s3:// sources are always allowed).");
+                            "Comma-separated places uploads may be read from: file:///dir and"
+                                    + " s3://bucket or s3://bucket/prefix. An event naming anything"
+                                    + " else (another directory or bucket, another scheme, '..' or"
+                                    + " percent-encoded tricks) is FAILED INVALID_EVENT before any"
+                                    + " I/O; symlinks must resolve inside their root. Empty: no"
+                                    + " source is accepted.");
     public static final ConfigOption<String> PUBLIC_BASE_URL =
             key("storage.public-base-url")
                     .stringType()
@@ -290,6 +295,28 @@ public record TranscodeJobConfig(
                 JDBC_PASSWORD_ENV.key(),
                 variable);
         return password;
+    }
+
+    /** Without the JDBC password (and Redis credentials): this is what a log line may show. */
+    @Override
+    public String toString() {
+        return "TranscodeJobConfig{kafka="
+                + kafkaBootstrap
+                + ", topics="
+                + List.of(uploadsTopic, completionsTopic, failuresTopic)
+                + ", groupId="
+                + groupId
+                + ", "
+                + jdbc()
+                + ", "
+                + redis()
+                + ", encodeParallelism="
+                + encodeParallelism
+                + ", "
+                + operators
+                + ", versionLabel="
+                + versionLabel
+                + "}";
     }
 
     public JdbcSettings jdbc() {

@@ -1,6 +1,8 @@
 package org.transcoder.jobs;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.kafka.UploadSource;
 import org.transcoder.connectors.metadata.MetadataSink;
@@ -12,10 +14,21 @@ import org.transcoder.connectors.metadata.MetadataStore;
  */
 public final class TranscodeJobMain {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TranscodeJobMain.class);
+
     private TranscodeJobMain() {}
 
     public static void main(String[] args) throws Exception {
         TranscodeJobConfig config = TranscodeJobConfig.fromArgs(args);
+        if (java.util.Arrays.asList(args).contains("--" + TranscodeJobConfig.JDBC_PASSWORD.key())) {
+            // Flink shows program arguments (web UI, the JobManager's logged configuration in
+            // application mode): a password there is not secret.
+            LOG.warn(
+                    "--{} is visible wherever Flink shows the program arguments; use --{}",
+                    TranscodeJobConfig.JDBC_PASSWORD.key(),
+                    TranscodeJobConfig.JDBC_PASSWORD_ENV.key());
+        }
+        LOG.info("Starting with {}", config);
         try (MetadataStore store = new MetadataStore(config.jdbc(), config.redis())) {
             store.migrate(); // Flyway: versioned, idempotent; done once by the client, not per task
         }

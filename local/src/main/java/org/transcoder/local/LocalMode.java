@@ -97,7 +97,21 @@ public final class LocalMode implements Callable<Integer> {
 
     /** The state directories of a work directory, as {@code --fresh} deletes them. */
     static final List<String> STATE_DIRS =
-            List.of("services", "checkpoints", "savepoints", "scratch", "output");
+            List.of("services", "checkpoints", "savepoints", "scratch", "output", "uploads");
+
+    /**
+     * Local mode reads sources only from its own upload directory (its one source root), so a file
+     * goes there first: a hard link where the file system allows, else a copy.
+     */
+    private static void upload(Path file, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.deleteIfExists(target);
+        try {
+            Files.createLink(target, file.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, target);
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalMode()).execute(args));
@@ -156,7 +170,8 @@ public final class LocalMode implements Callable<Integer> {
                 }
                 String id = abs.getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "-");
                 id = id.length() > 64 ? id.substring(0, 64) : id;
-                String uri = abs.toUri().toString();
+                Path uploaded = work.resolve("uploads").resolve(id).resolve(abs.getFileName());
+                String uri = uploaded.toUri().toString();
                 Optional<VideoRecord> known =
                         pipeline.metadata(id).filter(r -> uri.equals(r.getSourceUri()));
                 if (known.isPresent() && isTerminal(known.get())) {
@@ -168,6 +183,7 @@ public final class LocalMode implements Callable<Integer> {
                     continue;
                 }
                 if (known.isEmpty()) {
+                    upload(abs, uploaded);
                     pipeline.submit(UploadEvent.of(id, uri));
                     System.out.println("Uploaded " + abs + " as video '" + id + "'");
                 }

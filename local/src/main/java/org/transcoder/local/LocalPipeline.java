@@ -108,7 +108,13 @@ public final class LocalPipeline implements AutoCloseable {
          */
         public static Settings defaults(Path workDir) {
             return new Settings(
-                    workDir, 2, 8081, false, List.of("file:///"), Duration.ofSeconds(1), Map.of());
+                    workDir,
+                    2,
+                    8081,
+                    false,
+                    List.of(workDir.resolve("uploads").toUri().toString()),
+                    Duration.ofSeconds(1),
+                    Map.of());
         }
 
         public Settings withEncodeParallelism(int p) {

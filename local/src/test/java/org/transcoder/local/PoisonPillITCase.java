@@ -108,7 +108,7 @@ class PoisonPillITCase {
                                 2,
                                 -1,
                                 false,
-                                List.of(),
+                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
                                 Duration.ofSeconds(1),
                                 Map.of(
                                         TranscodeJobConfig.TRANSACTION_TIMEOUT.key(),

@@ -62,7 +62,13 @@ class TranscodeJobITCase {
         pipeline =
                 LocalPipeline.start(
                         new LocalPipeline.Settings(
-                                work, 2, -1, false, List.of(), Duration.ofSeconds(1), Map.of()),
+                                work,
+                                2,
+                                -1,
+                                false,
+                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
+                                Duration.ofSeconds(1),
+                                Map.of()),
                         conf -> {
                             metrics.addToConfiguration(conf);
                             conf.setString("parallelism.default", "2"); // every operator twice

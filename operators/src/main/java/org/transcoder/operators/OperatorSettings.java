@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.util.Preconditions;
+import org.transcoder.connectors.events.SourceUri;
 import org.transcoder.media.chunk.ChunkingPolicy;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.validate.ValidationPolicy;
@@ -13,7 +14,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  * configuration.
  *
  * @param outputRoot object storage root for videos/ and staging/ (file:// or s3://)
- * @param sourceRoots file:// prefixes uploads may be read from (s3:// sources are always allowed)
+ * @param sourceRoots where uploads may be read from: {@code file:///dir} and {@code
+ *     s3://bucket[/prefix]} ({@link SourceUri.Roots}); nothing else, none when empty
  * @param publicBaseUrl base URL viewers reach outputRoot under (a CDN); outputRoot when blank
  * @param localWorkDir local scratch space on each TaskManager
  * @param videoDeadline a video not done by this plus {@link #DEADLINE_PER_VIDEO_SECOND} per second
@@ -68,6 +70,7 @@ public record OperatorSettings(
         Preconditions.checkArgument(
                 encodeSlots >= 1, "encodeSlots must be >= 1, got %s", encodeSlots);
         sourceRoots = List.copyOf(sourceRoots);
+        new SourceUri.Roots(sourceRoots); // a malformed root fails the job at start, not per video
     }
 
     /**
@@ -136,6 +139,11 @@ public record OperatorSettings(
                 threads,
                 encodeSlots,
                 stagingOrphanAge);
+    }
+
+    /** The roots and buckets uploads may be read from. */
+    public SourceUri.Roots allowedSources() {
+        return new SourceUri.Roots(sourceRoots);
     }
 
     /** How a video of this length is cut into chunks and segments. */

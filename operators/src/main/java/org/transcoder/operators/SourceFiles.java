@@ -2,19 +2,31 @@ package org.transcoder.operators;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.transcoder.connectors.events.SourceUri;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 
 /**
  * Turns an upload's source URI into a local file the native tools can read: file:// sources are
- * read in place (only under the configured roots, so an event cannot make the job read
- * /etc/passwd), s3:// sources are downloaded to scratch space.
+ * read in place, s3:// sources are downloaded to scratch space. Only sources under the configured
+ * roots and buckets ({@link SourceUri.Roots}) are touched at all; ParseUploads has refused every
+ * other event already, and the check is repeated here, before any I/O, for tasks that were in
+ * flight when the roots changed. A file:// source is then resolved (symlinks followed) and must
+ * still lie under the real path of its root.
  */
 public final class SourceFiles {
+
+    /**
+     * The one text for a source that does not exist, cannot be read, or leads out of its root
+     * through a symlink: an event must not learn which (whether a path exists on the server).
+     */
+    static final String NOT_READABLE = "Source not found or not readable";
 
     private SourceFiles() {}
 
@@ -28,65 +40,60 @@ public final class SourceFiles {
         }
     }
 
-    public static LocalSource open(String sourceUri, List<String> allowedRoots, Path scratch)
+    public static LocalSource open(String sourceUri, SourceUri.Roots roots, Path scratch)
             throws MediaException {
-        URI uri;
+        Optional<String> problem = roots.problem(sourceUri);
+        if (problem.isPresent()) {
+            throw new MediaException(ReasonCode.INVALID_EVENT, problem.get());
+        }
+        URI uri = URI.create(sourceUri);
+        if ("file".equalsIgnoreCase(uri.getScheme())) {
+            return new LocalSource(realFileUnderRoot(Path.of(uri), roots.asList()), false);
+        }
+        String bucket = uri.getHost();
+        String key = uri.getPath().replaceFirst("^/", "");
+        ObjectStorage bucketStorage = ObjectStorage.of("s3://" + bucket);
         try {
-            uri = URI.create(sourceUri);
-        } catch (IllegalArgumentException e) {
+            if (!bucketStorage.exists(key)) {
+                throw new MediaException(ReasonCode.SOURCE_MISSING, NOT_READABLE);
+            }
+            Files.createDirectories(scratch);
+            Path local = Files.createTempFile(scratch, "source-", "-" + Path.of(key).getFileName());
+            bucketStorage.download(key, local);
+            return new LocalSource(local, true);
+        } catch (IOException | RuntimeException e) {
             throw new MediaException(
-                    ReasonCode.INVALID_EVENT, "Source URI is not a URI: " + sourceUri);
+                    ReasonCode.STORAGE_ERROR,
+                    "Cannot download " + sourceUri + ": " + e.getMessage(),
+                    e);
         }
-        if ("file".equals(uri.getScheme())) {
-            Path p;
-            try {
-                p = Path.of(uri).normalize();
-            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-                throw new MediaException(
-                        ReasonCode.INVALID_EVENT,
-                        "Source URI is not a local file path: " + sourceUri);
-            }
-            boolean allowed =
-                    allowedRoots.stream()
-                            .filter(r -> r.startsWith("file:"))
-                            .map(r -> Path.of(URI.create(r)).normalize())
-                            .anyMatch(p::startsWith);
-            if (!allowed) {
-                throw new MediaException(
-                        ReasonCode.INVALID_EVENT,
-                        "Source "
-                                + sourceUri
-                                + " is outside the allowed source roots "
-                                + allowedRoots);
-            }
-            if (!Files.isRegularFile(p)) {
-                throw new MediaException(
-                        ReasonCode.SOURCE_MISSING, "Source does not exist: " + sourceUri);
-            }
-            return new LocalSource(p, false);
-        }
-        if ("s3".equals(uri.getScheme())) {
-            String bucket = uri.getHost();
-            String key = uri.getPath().replaceFirst("^/", "");
-            ObjectStorage bucketStorage = ObjectStorage.of("s3://" + bucket);
-            try {
-                if (!bucketStorage.exists(key)) {
-                    throw new MediaException(
-                            ReasonCode.SOURCE_MISSING, "Source does not exist: " + sourceUri);
+    }
+
+    /**
+     * The file's real path (symlinks resolved), if it is a readable regular file under the real
+     * path of one of the file:// roots; else SOURCE_MISSING with {@link #NOT_READABLE}, whatever
+     * the cause.
+     */
+    private static Path realFileUnderRoot(Path file, List<String> roots) throws MediaException {
+        try {
+            Path real = file.toRealPath();
+            for (String root : roots) {
+                if (!root.regionMatches(true, 0, "file:", 0, 5)) {
+                    continue;
                 }
-                Files.createDirectories(scratch);
-                Path local =
-                        Files.createTempFile(scratch, "source-", "-" + Path.of(key).getFileName());
-                bucketStorage.download(key, local);
-                return new LocalSource(local, true);
-            } catch (IOException | RuntimeException e) {
-                throw new MediaException(
-                        ReasonCode.STORAGE_ERROR,
-                        "Cannot download " + sourceUri + ": " + e.getMessage(),
-                        e);
+                Path realRoot = Path.of(URI.create(root)).toRealPath();
+                if (real.startsWith(realRoot) && !real.equals(realRoot)) {
+                    if (Files.isRegularFile(real)) {
+                        // Opening proves it readable (isReadable is always true for root).
+                        try (FileChannel ignored = FileChannel.open(real)) {
+                            return real;
+                        }
+                    }
+                }
             }
+        } catch (IOException | SecurityException e) {
+            // Missing, unreadable, a dangling link, a root that does not exist: all alike.
         }
-        throw new MediaException(
-                ReasonCode.INVALID_EVENT, "Unsupported source scheme: " + sourceUri);
+        throw new MediaException(ReasonCode.SOURCE_MISSING, NOT_READABLE);
     }
 }

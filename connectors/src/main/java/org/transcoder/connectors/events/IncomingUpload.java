@@ -15,21 +15,27 @@ public class IncomingUpload {
     private String error;
     private String rawPayload;
     private String kafkaKey;
+    private String topic;
+    private int partition;
     private long offset;
 
     public IncomingUpload() {}
 
-    public static IncomingUpload parsed(UploadEvent event, String raw, String key, long offset) {
+    public static IncomingUpload parsed(
+            UploadEvent event, String raw, String key, String topic, int partition, long offset) {
         IncomingUpload in = new IncomingUpload();
         in.setEvent(event);
         in.setRawPayload(raw);
         in.setKafkaKey(key);
+        in.setTopic(topic);
+        in.setPartition(partition);
         in.setOffset(offset);
         return in;
     }
 
-    public static IncomingUpload unparseable(String error, String raw, String key, long offset) {
-        IncomingUpload in = parsed(null, raw, key, offset);
+    public static IncomingUpload unparseable(
+            String error, String raw, String key, String topic, int partition, long offset) {
+        IncomingUpload in = parsed(null, raw, key, topic, partition, offset);
         in.setError(error);
         return in;
     }
@@ -78,6 +84,29 @@ public class IncomingUpload {
         this.kafkaKey = kafkaKey;
     }
 
+    /** Where the record was read: with the partition and offset, it names the record uniquely. */
+    public String getTopic() {
+        return topic;
+    }
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    public int getPartition() {
+        return partition;
+    }
+
+    public void setPartition(int partition) {
+        this.partition = partition;
+    }
+
+    /** The record's position, {@code topic/partition/offset} (never a valid video id). */
+    @JsonIgnore
+    public String position() {
+        return topic + "/" + partition + "/" + offset;
+    }
+
     public long getOffset() {
         return offset;
     }
@@ -95,6 +124,8 @@ public class IncomingUpload {
             return false;
         }
         return offset == that.offset
+                && partition == that.partition
+                && Objects.equals(topic, that.topic)
                 && Objects.equals(event, that.event)
                 && Objects.equals(error, that.error)
                 && Objects.equals(rawPayload, that.rawPayload)
@@ -103,7 +134,7 @@ public class IncomingUpload {
 
     @Override
     public int hashCode() {
-        return Objects.hash(event, error, rawPayload, kafkaKey, offset);
+        return Objects.hash(event, error, rawPayload, kafkaKey, topic, partition, offset);
     }
 
     @Override
@@ -114,8 +145,8 @@ public class IncomingUpload {
                 + error
                 + ", kafkaKey="
                 + kafkaKey
-                + ", offset="
-                + offset
+                + ", position="
+                + position()
                 + '}';
     }
 }

@@ -1,7 +1,5 @@
 package org.transcoder.connectors.events;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +22,9 @@ public class UploadEvent {
      * (PostgreSQL refuses NUL).
      */
     public static final int MAX_LABELS = 32;
+
+    /** A ladder profile's name; bounded like an id (the name is echoed in failure messages). */
+    public static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     public static final int MAX_LABEL_VALUE = 256;
@@ -58,33 +59,14 @@ public class UploadEvent {
                             + " characters, got "
                             + sourceUri.length());
         }
-        URI uri;
-        try {
-            uri = new URI(sourceUri);
-        } catch (URISyntaxException e) {
-            return Optional.of("sourceUri is not a valid URI: " + e.getMessage());
+        // Its form only; whether it is under a configured root is SourceUri.Roots' check.
+        Optional<String> uriProblem = SourceUri.problem(sourceUri);
+        if (uriProblem.isPresent()) {
+            return Optional.of(uriProblem.get() + ", got " + quote(sourceUri));
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        switch (scheme) {
-            case "s3" -> {
-                if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
-                    return Optional.of(
-                            "sourceUri must look like s3://bucket/key, got " + quote(sourceUri));
-                }
-            }
-            case "file" -> {
-                // A host (file://server/x) would name another machine's file: not ours to read.
-                if (uri.getPath() == null
-                        || !uri.getPath().startsWith("/")
-                        || uri.getRawAuthority() != null) {
-                    return Optional.of(
-                            "sourceUri must look like file:///absolute/path, got "
-                                    + quote(sourceUri));
-                }
-            }
-            default -> {
-                return Optional.of("sourceUri scheme must be s3 or file, got " + quote(sourceUri));
-            }
+        if (profile != null && !PROFILE.matcher(profile).matches()) {
+            return Optional.of(
+                    "profile must match " + PROFILE.pattern() + ", got " + quote(profile));
         }
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             return Optional.of(

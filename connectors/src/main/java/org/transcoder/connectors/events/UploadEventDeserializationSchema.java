@@ -21,33 +21,53 @@ public class UploadEventDeserializationSchema
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<IncomingUpload> out) {
-        out.collect(parse(record.key(), record.value(), record.offset()));
+        out.collect(
+                parse(
+                        record.key(),
+                        record.value(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset()));
     }
 
     /** Parses one payload; public for tests and for the upload CLI's dry run. */
-    public static IncomingUpload parse(byte[] key, byte[] value, long offset) {
+    public static IncomingUpload parse(
+            byte[] key, byte[] value, String topic, int partition, long offset) {
         String kafkaKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (value == null || value.length == 0) {
-            return IncomingUpload.unparseable("empty payload", null, kafkaKey, offset);
+            return IncomingUpload.unparseable(
+                    "empty payload", null, kafkaKey, topic, partition, offset);
         }
         String raw = new String(value, StandardCharsets.UTF_8);
         try {
             JsonNode node = EventJson.MAPPER.readTree(value);
             if (node == null || node.isMissingNode() || node.isNull()) {
-                return IncomingUpload.unparseable("empty payload", raw, kafkaKey, offset);
+                return IncomingUpload.unparseable(
+                        "empty payload", raw, kafkaKey, topic, partition, offset);
             }
             if (!node.isObject()) {
                 return IncomingUpload.unparseable(
-                        "not a JSON object: " + node.getNodeType(), raw, kafkaKey, offset);
+                        "not a JSON object: " + node.getNodeType(),
+                        raw,
+                        kafkaKey,
+                        topic,
+                        partition,
+                        offset);
             }
             UploadEvent event = EventJson.MAPPER.treeToValue(node, UploadEvent.class);
-            return IncomingUpload.parsed(event, raw, kafkaKey, offset);
+            return IncomingUpload.parsed(event, raw, kafkaKey, topic, partition, offset);
         } catch (JsonProcessingException e) {
             return IncomingUpload.unparseable(
-                    "malformed JSON: " + e.getOriginalMessage(), raw, kafkaKey, offset);
+                    "malformed JSON: " + e.getOriginalMessage(),
+                    raw,
+                    kafkaKey,
+                    topic,
+                    partition,
+                    offset);
         } catch (Exception e) {
             // Jackson may surface other runtime errors on hostile input; still data, not a crash.
-            return IncomingUpload.unparseable("unreadable event: " + e, raw, kafkaKey, offset);
+            return IncomingUpload.unparseable(
+                    "unreadable event: " + e, raw, kafkaKey, topic, partition, offset);
         }
     }
 

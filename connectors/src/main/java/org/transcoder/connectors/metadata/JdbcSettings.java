@@ -15,6 +15,12 @@ public record JdbcSettings(String url, String user, String password) implements 
 
     @Override
     public String toString() {
-        return "JdbcSettings{url=" + url + ", user=" + user + "}";
+        // Never the password, nor the URL's parameters (they may carry one: ?password=...).
+        int query = url.indexOf('?');
+        return "JdbcSettings{url="
+                + (query < 0 ? url : url.substring(0, query) + "?...")
+                + ", user="
+                + user
+                + "}";
     }
 }

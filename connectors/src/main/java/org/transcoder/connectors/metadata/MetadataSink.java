@@ -11,6 +11,7 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.util.Preconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transcoder.connectors.events.StoredText;
 import org.transcoder.connectors.events.VideoRecord;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -177,7 +178,8 @@ public class MetadataSink implements Sink<VideoRecord> {
             reduced.setMessage(
                     (record.getReasonCode() == null ? "" : record.getReasonCode() + ": ")
                             + "record refused by the metadata store ("
-                            + refusal.getMessage()
+                            // What users may see of the database's error; all of it is logged.
+                            + StoredText.detail(refusal.getMessage())
                             + ")");
             try {
                 upsertRetrying(reduced);

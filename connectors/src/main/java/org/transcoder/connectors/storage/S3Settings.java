@@ -36,10 +36,11 @@ public record S3Settings(String endpoint, String accessKey, String secretKey, bo
 
     @Override
     public String toString() {
+        // Neither key: a settings object ends up in log lines and exception messages.
         return "S3Settings{endpoint="
                 + endpoint
                 + ", accessKey="
-                + accessKey
+                + (accessKey == null ? "unset" : "set")
                 + ", pathStyle="
                 + pathStyle
                 + "}";

@@ -12,6 +12,8 @@ class UploadEventTest {
         return UploadEventDeserializationSchema.parse(
                 "k".getBytes(StandardCharsets.UTF_8),
                 json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+                "video-uploads",
+                3,
                 7);
     }
 
@@ -25,6 +27,7 @@ class UploadEventTest {
         assertThat(in.getError()).isNull();
         assertThat(in.getKafkaKey()).isEqualTo("k");
         assertThat(in.getOffset()).isEqualTo(7);
+        assertThat(in.position()).isEqualTo("video-uploads/3/7");
         UploadEvent e = in.getEvent();
         assertThat(e.getVideoId()).isEqualTo("cat_01");
         assertThat(e.getSourceUri()).isEqualTo("s3://uploads/cat.mp4");
@@ -86,15 +89,74 @@ class UploadEventTest {
 
     @Test
     void sourceUriSchemes() {
-        // Traversal inside a file URI is syntactically fine: confining reads is the reader's job.
-        assertThat(UploadEvent.of("v", "file:///data/../etc/passwd").problem()).isEmpty();
+        assertThat(UploadEvent.of("v", "file:///data/v.mp4").problem()).isEmpty();
+        assertThat(UploadEvent.of("v", "s3://uploads/user-1/v.mp4").problem()).isEmpty();
         assertThat(UploadEvent.of("v", "http://example.com/v.mp4").problem())
-                .hasValue("sourceUri scheme must be s3 or file, got 'http://example.com/v.mp4'");
+                .get()
+                .asString()
+                .startsWith("sourceUri scheme must be s3 or file");
         assertThat(UploadEvent.of("v", "/data/v.mp4").problem()).isPresent();
         assertThat(UploadEvent.of("v", "file:relative.mp4").problem()).isPresent();
+        assertThat(UploadEvent.of("v", "file:/data/v.mp4").problem()).isPresent();
+        assertThat(UploadEvent.of("v", "file://otherhost/data/v.mp4").problem()).isPresent();
         assertThat(UploadEvent.of("v", "s3://bucket").problem()).isPresent();
         assertThat(UploadEvent.of("v", "s3://bucket/a b.mp4").problem()).isPresent();
         assertThat(UploadEvent.of("v", null).problem()).hasValue("sourceUri is required");
+    }
+
+    /**
+     * What an attacker puts in a source URI to leave the allowed roots or reach another reader:
+     * each is refused by its form alone, before anything is opened.
+     */
+    @Test
+    void hostileSourceUrisAreRefusedByTheirForm() {
+        for (String uri :
+                java.util.List.of(
+                        "file:///data/../etc/passwd",
+                        "file:///data/./v.mp4",
+                        "file:///data//v.mp4",
+                        "file:///data/%2e%2e/etc/passwd",
+                        "file:///data/%2E%2E/etc/passwd",
+                        "file:///data/.%2e/etc/passwd",
+                        "file:///data/%2e%2e%2fetc%2fpasswd",
+                        "file:///data/..%2fetc/passwd",
+                        "file:///data/%252e%252e/etc/passwd",
+                        "file:///data/%25252e/etc/passwd",
+                        "file:///data/..%5cetc/passwd",
+                        "file:///data/..\\etc\\passwd",
+                        "file:///data/v.mp4%00.txt",
+                        "file:///data/v.mp4\u0000",
+                        "file:///data/%zz.mp4",
+                        "file:///data/v\u202egpj.mp4",
+                        "file:///data/v.mp4?x=1",
+                        "file:///data/v.mp4#frag",
+                        "s3://uploads/../other/key",
+                        "s3://uploads/a/%2e%2e/b",
+                        "s3://user:secret@uploads/key",
+                        "s3://uploads:9000/key",
+                        "s3://UPLOADS/key",
+                        "http://127.0.0.1:8080/v.mp4",
+                        "https://example.com/v.mp4",
+                        "ftp://example.com/v.mp4",
+                        "data:video/mp4;base64,AAAA",
+                        "jar:file:///data/a.jar!/v.mp4",
+                        "concat:/data/a.mp4|/etc/passwd",
+                        "subfile,,start,0,end,0,,:/etc/passwd",
+                        "pipe:0",
+                        "/etc/passwd")) {
+            assertThat(UploadEvent.of("v", uri).problem()).as(uri).isPresent();
+        }
+    }
+
+    @Test
+    void profileIsBoundedLikeAnId() {
+        UploadEvent e = UploadEvent.of("v", "s3://b/k");
+        e.setProfile("mobile");
+        assertThat(e.problem()).isEmpty();
+        e.setProfile("x".repeat(65));
+        assertThat(e.problem()).get().asString().startsWith("profile must match");
+        e.setProfile("../default");
+        assertThat(e.problem()).isPresent();
     }
 
     @Test

@@ -54,7 +54,7 @@ class FlinkRunClusterIT {
             Map<String, String> vars =
                     Map.of(
                             "KAFKA", s.kafka().bootstrapServers(),
-                            "UPLOADS", "s3://" + EmbeddedServices.BUCKET + "/uploads/",
+                            "UPLOADS", "s3://" + EmbeddedServices.BUCKET + "/uploads",
                             "VIDEOS", s.storageRoot(),
                             // relative: under each TaskManager's own working directory
                             "SCRATCH", "scratch",

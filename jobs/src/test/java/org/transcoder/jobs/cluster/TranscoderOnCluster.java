@@ -119,6 +119,7 @@ final class TranscoderOnCluster implements AutoCloseable {
         a.put(TranscodeJobConfig.JDBC_PASSWORD.key(), services.postgres().settings().password());
         a.put(TranscodeJobConfig.REDIS_URI.key(), services.redis().settings().redisUri());
         a.put(TranscodeJobConfig.OUTPUT_ROOT.key(), services.storageRoot());
+        a.put(TranscodeJobConfig.SOURCE_ROOTS.key(), services.storageRoot() + "/uploads");
         a.put(TranscodeJobConfig.WORK_DIR.key(), "scratch");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             a.put(extra[i], extra[i + 1]);

@@ -24,6 +24,7 @@ import org.transcoder.media.hls.HlsPackager;
 import org.transcoder.media.hls.SegmentRef;
 import org.transcoder.media.hls.VariantStream;
 import org.transcoder.media.thumbs.Thumbnails;
+import org.transcoder.operators.Failures;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.Publication;
@@ -134,7 +135,7 @@ public class AssembleVideo
         }
         fail(
                 p,
-                ReasonCode.DEADLINE_EXCEEDED.name(),
+                ReasonCode.DEADLINE_EXCEEDED,
                 "Not finished " + settings.videoDeadline().toSeconds() + " s after it was received",
                 ctx,
                 out);
@@ -149,7 +150,12 @@ public class AssembleVideo
                 continue;
             }
             if (!r.isSuccess()) {
-                fail(p, r.getReasonCode(), r.key() + ": " + r.getMessage(), ctx, out);
+                fail(
+                        p,
+                        Failures.reason(r.getReasonCode()),
+                        r.key() + ": " + r.getMessage(),
+                        ctx,
+                        out);
                 return;
             }
             done++;
@@ -169,12 +175,7 @@ public class AssembleVideo
         String id = p.getVideoId();
         String missing = incomplete(p);
         if (missing != null) {
-            fail(
-                    p,
-                    ReasonCode.INTERNAL_ERROR.name(),
-                    "Tasks reported success but " + missing,
-                    ctx,
-                    out);
+            fail(p, ReasonCode.INTERNAL_ERROR, "Tasks reported success but " + missing, ctx, out);
             return;
         }
         Optional<AudioStream> audio = Optional.empty();
@@ -242,12 +243,11 @@ public class AssembleVideo
     }
 
     private void fail(
-            VideoPlan p, String reason, String message, Context ctx, Collector<VideoRecord> out)
+            VideoPlan p, ReasonCode reason, String message, Context ctx, Collector<VideoRecord> out)
             throws Exception {
         videosFailed.inc();
-        LOG.info("Video {} failed: {} {}", p.getVideoId(), reason, message);
-        VideoRecord failed = VideoRecord.failed(p.getVideoId(), p.getSourceUri(), reason, message);
-        failed.setLabels(p.getLabels());
+        VideoRecord failed =
+                Failures.record(p.getVideoId(), p.getSourceUri(), reason, message, p.getLabels());
         Publication publication = new Publication();
         // A half-written ladder must not look playable: remove what the tasks wrote.
         publication.getDeletePrefixes().add(StorageLayout.videoPrefix(p.getVideoId()));

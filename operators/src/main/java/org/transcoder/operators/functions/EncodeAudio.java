@@ -41,7 +41,7 @@ public class EncodeAudio extends MediaTaskFunction {
     protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
-                SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
+                SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
             MediaInfo info = sourceInfo(task, source.path());
             Path out = scratch.resolve("out");
             AudioStream audio =

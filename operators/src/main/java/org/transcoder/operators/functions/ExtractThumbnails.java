@@ -35,7 +35,7 @@ public class ExtractThumbnails extends MediaTaskFunction {
     protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
-                SourceFiles.open(task.getInput(), settings.sourceRoots(), scratch)) {
+                SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
             MediaInfo info = sourceInfo(task, source.path());
             EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
             Thumbnails t =

@@ -14,7 +14,6 @@ import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.UploadEvent;
-import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
@@ -28,6 +27,7 @@ import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.probe.VideoStreamInfo;
 import org.transcoder.media.validate.MediaValidator;
+import org.transcoder.operators.Failures;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
@@ -138,18 +138,19 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
     protected Preparation failure(
             UploadEvent event, ReasonCode reason, String message, int attempts) {
         videosRejected.inc();
-        LOG.info("Upload {} rejected: {} {}", event.getVideoId(), reason, message);
         try {
             storage.deleteRecursively(StorageLayout.stagingPrefix(event.getVideoId()));
         } catch (RuntimeException e) {
             // The orphan sweep removes it later.
             LOG.warn("Cannot delete staging of {}: {}", event.getVideoId(), e.toString());
         }
-        VideoRecord failed =
-                VideoRecord.failed(
-                        event.getVideoId(), event.getSourceUri(), reason.name(), message);
-        failed.setLabels(event.getLabels());
-        return Preparation.failed(failed);
+        return Preparation.failed(
+                Failures.record(
+                        event.getVideoId(),
+                        event.getSourceUri(),
+                        reason,
+                        message,
+                        event.getLabels()));
     }
 
     @Override
@@ -170,7 +171,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         long generation = System.currentTimeMillis();
         String videoId = event.getVideoId();
         try (SourceFiles.LocalSource source =
-                SourceFiles.open(event.getSourceUri(), settings.sourceRoots(), scratch)) {
+                SourceFiles.open(event.getSourceUri(), settings.allowedSources(), scratch)) {
             MediaInfo info = MediaProbe.probe(source.path());
             VideoStreamInfo video =
                     new MediaValidator(settings.validation()).validate(source.path(), info);

@@ -6,6 +6,7 @@ import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.operators.Failures;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.Publication;
 
@@ -70,13 +71,11 @@ public class PublishVideo extends RetryingAsyncFunction<Publication, VideoRecord
         if (record.getStatus() != VideoStatus.READY) {
             return record; // already a failure; what could not be deleted is swept later
         }
-        VideoRecord failed =
-                VideoRecord.failed(
-                        record.getVideoId(),
-                        record.getSourceUri(),
-                        reason.name(),
-                        "Ladder encoded but not published: " + message);
-        failed.setLabels(record.getLabels());
-        return failed;
+        return Failures.record(
+                record.getVideoId(),
+                record.getSourceUri(),
+                reason,
+                "Ladder encoded but not published: " + message,
+                record.getLabels());
     }
 }

@@ -210,11 +210,8 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
             }
             failed.inc();
             if (error instanceof MediaException) {
-                LOG.warn(
-                        "{} failed for good after {} attempt(s): {}",
-                        in,
-                        attempt,
-                        error.toString());
+                // Its message is logged once, where the FAILED record is built (Failures).
+                LOG.warn("{} failed for good after {} attempt(s): {}", in, attempt, reason);
             } else {
                 LOG.error("{} failed for good after {} attempt(s)", in, attempt, error);
             }

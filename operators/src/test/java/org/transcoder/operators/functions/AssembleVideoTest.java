@@ -63,7 +63,7 @@ class AssembleVideoTest {
 
     @BeforeEach
     void open() throws Exception {
-        settings = OperatorSettings.defaults("file://" + root, List.of("file:///"));
+        settings = OperatorSettings.defaults("file://" + root, List.of());
         harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new AssembleVideo(settings)),
