@@ -1,4 +1,4 @@
-package org.transcoder.jobs;
+package org.transcoder.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,13 +35,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.transcoder.connectors.embedded.EmbeddedS3;
-import org.transcoder.connectors.embedded.EmbeddedServices;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.storage.ObjectStorage;
-import org.transcoder.jobs.local.LocalPipeline;
+import org.transcoder.embedded.EmbeddedS3;
+import org.transcoder.embedded.EmbeddedServices;
+import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.media.testing.Fixtures;
 import redis.clients.jedis.Jedis;
 
