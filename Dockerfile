@@ -6,10 +6,8 @@ ARG FLINK_IMAGE=flink:2.2-java17
 FROM ${FLINK_IMAGE}
 
 USER root
-# The bundled ffmpeg links libpulse.so.0; without it every encode fails at start.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpulse0 \
-    && rm -rf /var/lib/apt/lists/*
+# No system packages: the device libraries the bundled FFmpeg links and this image lacks
+# (libpulse.so.0) get generated stubs when PrepareNatives unpacks it below (DeviceLibraryStubs).
 
 # S3 as a Flink plugin (never on the classpath): the image's own opt/ jar, so the plugin is the
 # same Flink version as the runtime.
@@ -18,8 +16,8 @@ RUN mkdir -p /opt/flink/plugins/s3-fs-hadoop \
 
 COPY --chown=flink:flink jobs/target/transcoder-job.jar /opt/flink/usrlib/transcoder-job.jar
 
-# Unpack ffmpeg/ffprobe (~86 MB) into the JavaCPP cache now and check that they start (libpulse0,
-# encoders): no pod unpacks them on its first encode. `nosubdir` keeps the cache path independent
+# Unpack ffmpeg/ffprobe (~86 MB) into the JavaCPP cache now and check that they start (device
+# library stubs, encoders): no pod unpacks them on its first encode. `nosubdir` keeps the cache path independent
 # of the jar's file name (a TaskManager may load the job jar from its blob store under another
 # name); the chart's env.java.opts.all passes the same two properties to every Flink JVM.
 USER flink
