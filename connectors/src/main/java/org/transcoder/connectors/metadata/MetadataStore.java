@@ -107,6 +107,17 @@ public class MetadataStore implements AutoCloseable {
 
     /** The cached record, from Redis (what a video page reads). */
     public Optional<VideoRecord> cached(String videoId) {
+        return cached(redis, videoId);
+    }
+
+    /** The cached record from Redis alone, without PostgreSQL (the status command). */
+    public static Optional<VideoRecord> cached(RedisSettings settings, String videoId) {
+        try (RedisClient client = RedisClient.create(settings.uri())) {
+            return cached(client, videoId);
+        }
+    }
+
+    private static Optional<VideoRecord> cached(RedisClient redis, String videoId) {
         String json = redis.get(redisKey(videoId));
         return json == null
                 ? Optional.empty()
