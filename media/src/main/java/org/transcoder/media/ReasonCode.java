@@ -21,8 +21,17 @@ public enum ReasonCode {
     TOO_LONG(false),
     /** Larger than the policy's maximum file size. */
     TOO_LARGE(false),
-    /** More pixels per frame than the policy allows. */
+    /**
+     * More pixels per frame than the policy allows: in the header, or in any decoded frame (a
+     * header can lie).
+     */
     TOO_MANY_PIXELS(false),
+    /** More frames per second than the policy allows (header or packet timestamps). */
+    TOO_HIGH_FRAME_RATE(false),
+    /** The video's outputs would be larger than the policy's cap. */
+    OUTPUT_TOO_LARGE(false),
+    /** A native step used more CPU time than the policy allows for one step. */
+    CPU_LIMIT_EXCEEDED(false),
     /** The encoder failed on this input (deterministic: retrying gives the same result). */
     ENCODE_FAILED(false),
     /** The native encoder process died of a signal; retried, then quarantined. */

@@ -12,9 +12,14 @@ import org.transcoder.media.ReasonCode;
 /**
  * Turns an upload's source URI into a local file the native tools can read: file:// sources are
  * read in place (only under the configured roots, so an event cannot make the job read
- * /etc/passwd), s3:// sources are downloaded to scratch space.
+ * /etc/passwd), s3:// sources are downloaded to scratch space. Either way the native tools see a
+ * neutral name in scratch space ({@link #NEUTRAL_NAME}): nothing of the uploader's file name or
+ * extension (.m3u8, %03d patterns, concat:) reaches FFmpeg, whose demuxer is chosen by content.
  */
 public final class SourceFiles {
+
+    /** The name FFmpeg sees for every upload. */
+    public static final String NEUTRAL_NAME = "source";
 
     private SourceFiles() {}
 
@@ -63,7 +68,16 @@ public final class SourceFiles {
                 throw new MediaException(
                         ReasonCode.SOURCE_MISSING, "Source does not exist: " + sourceUri);
             }
-            return new LocalSource(p, false);
+            try {
+                // A link, not a copy: the upload may be gigabytes; closing removes the link only.
+                Files.createDirectories(scratch);
+                Path link = scratch.resolve(NEUTRAL_NAME);
+                Files.deleteIfExists(link);
+                return new LocalSource(Files.createSymbolicLink(link, p), true);
+            } catch (IOException e) {
+                throw new MediaException(
+                        ReasonCode.INTERNAL_ERROR, "Cannot link the source into scratch space", e);
+            }
         }
         if ("s3".equals(uri.getScheme())) {
             String bucket = uri.getHost();
@@ -75,8 +89,7 @@ public final class SourceFiles {
                             ReasonCode.SOURCE_MISSING, "Source does not exist: " + sourceUri);
                 }
                 Files.createDirectories(scratch);
-                Path local =
-                        Files.createTempFile(scratch, "source-", "-" + Path.of(key).getFileName());
+                Path local = scratch.resolve(NEUTRAL_NAME);
                 bucketStorage.download(key, local);
                 return new LocalSource(local, true);
             } catch (IOException | RuntimeException e) {
