@@ -115,13 +115,26 @@ public final class Transcoder {
             for (Rendition r : spec.renditions()) {
                 byRendition.put(r.name(), new ArrayList<>());
             }
+            long outputBytes = 0;
             for (Future<List<EncodedSegment>> f : encodes) {
                 for (EncodedSegment s : await(f)) {
                     byRendition.get(s.rendition()).add(s);
+                    outputBytes += s.bytes();
                 }
             }
             Optional<AudioStream> audioStream = await(audio);
             await(thumbs);
+            for (SegmentRef s : audioStream.map(AudioStream::segments).orElse(List.of())) {
+                outputBytes += s.bytes();
+            }
+            // Each output file is capped on its own (-fs); this is the whole video's cap.
+            if (outputBytes > options.validation().maxOutputBytes()) {
+                throw new MediaException(
+                        ReasonCode.OUTPUT_TOO_LARGE,
+                        "The video's outputs passed the cap of "
+                                + options.validation().maxOutputBytes()
+                                + " bytes");
+            }
 
             List<VariantStream> variants = new ArrayList<>();
             for (Rendition r : spec.renditions()) {

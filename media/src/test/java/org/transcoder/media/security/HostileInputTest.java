@@ -28,6 +28,7 @@ import org.transcoder.media.TranscodeOptions;
 import org.transcoder.media.TranscodeResult;
 import org.transcoder.media.Transcoder;
 import org.transcoder.media.testing.GeneratedMedia;
+import org.transcoder.media.testing.HostileMedia;
 import org.transcoder.media.testing.NativeChildren;
 
 /**

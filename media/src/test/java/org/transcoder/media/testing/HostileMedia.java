@@ -1,16 +1,15 @@
-package org.transcoder.media.security;
+package org.transcoder.media.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.transcoder.media.testing.GeneratedMedia;
 
 /**
  * Hostile media files built with the bundled ffmpeg as an attacker would, cached in {@link
  * GeneratedMedia#dir()} (each takes a few seconds to build once; never committed).
  */
-final class HostileMedia {
+public final class HostileMedia {
 
     private HostileMedia() {}
 
@@ -19,7 +18,7 @@ final class HostileMedia {
      * frames after 2 s: two H.264 elementary streams of different sizes, concatenated and stream
      * copied into one container.
      */
-    static Path lyingHeader() {
+    public static Path lyingHeader() {
         Path small =
                 GeneratedMedia.generate(
                         "lying_part1_640x360.h264",
@@ -50,7 +49,7 @@ final class HostileMedia {
     }
 
     /** 16x16 frames at 1000 fps for 10 minutes: 600,000 frames in 9 MB. */
-    static Path thousandFps10Minutes() {
+    public static Path thousandFps10Minutes() {
         Path tenSeconds =
                 GeneratedMedia.generate(
                         "fps1000_16x16_10s.mkv",
@@ -63,7 +62,7 @@ final class HostileMedia {
     }
 
     /** 60 frames (and 2.4 s of audio) whose timestamps jump by 13,680 s (3.8 h) after frame 30. */
-    static Path timestampGap() {
+    public static Path timestampGap() {
         return GeneratedMedia.generate(
                 "gap_3h48m_60_frames.mkv",
                 GeneratedMedia.args(
@@ -74,7 +73,7 @@ final class HostileMedia {
     }
 
     /** 1.22 million 16x16 frames at 60 fps: 5.7 hours, a few MB. */
-    static Path tinyFrames57Hours() {
+    public static Path tinyFrames57Hours() {
         Path tenMinutes =
                 GeneratedMedia.generate(
                         "tiny_16x16_60fps_10min.mkv",
