@@ -152,7 +152,7 @@ public final class NativeProcess {
             Process p, List<String> command, StepLimits limits, long start, Path stdout)
             throws IOException {
         BoundedLines err = new BoundedLines();
-        CompletableFuture<Void> errDone = err.drain(p.getErrorStream(), p);
+        CompletableFuture<Void> errDone = err.drain(p.getErrorStream());
         Usage usage = new Usage(p.pid());
         long deadline = start + limits.wall().toNanos();
         try {
@@ -240,7 +240,7 @@ public final class NativeProcess {
         volatile boolean oversizedFrame;
         volatile String firstOversizedLine;
 
-        CompletableFuture<Void> drain(InputStream in, Process p) {
+        CompletableFuture<Void> drain(InputStream in) {
             return CompletableFuture.runAsync(
                     () -> {
                         try (BufferedReader r =
