@@ -66,6 +66,10 @@ public final class NativeProcess {
      */
     static final String OVERSIZED_FRAME = "exceeds specified max pixel count";
 
+    private static final java.util.regex.Pattern OVERSIZED_FRAME_SIZE =
+            java.util.regex.Pattern.compile(
+                    "Picture size (\\d+x\\d+) " + OVERSIZED_FRAME + " (\\d+)");
+
     /**
      * Stderr kept per child: its beginning and its end. A hostile file can make FFmpeg log a line
      * per packet, gigabytes for a long file, which must not end up in the JVM's heap.
@@ -160,13 +164,7 @@ public final class NativeProcess {
                 usage.sample();
                 if (err.oversizedFrame) {
                     kill(p);
-                    throw new LimitExceededException(
-                            ReasonCode.TOO_MANY_PIXELS,
-                            command.get(0)
-                                    + " stopped at a decoded frame larger than the step's pixel"
-                                    + " limit: "
-                                    + err.firstOversizedLine,
-                            usage);
+                    throw oversized(command, err, usage);
                 }
                 if (limits.cpu() != null && usage.cpuMillis > limits.cpu().toMillis()) {
                     kill(p); // no prlimit here: the measurement is the limit
@@ -183,12 +181,7 @@ public final class NativeProcess {
                 throw cpuExceeded(command, limits, usage);
             }
             if (err.oversizedFrame) {
-                throw new LimitExceededException(
-                        ReasonCode.TOO_MANY_PIXELS,
-                        command.get(0)
-                                + " met a decoded frame larger than the step's pixel limit: "
-                                + err.firstOversizedLine,
-                        usage);
+                throw oversized(command, err, usage);
             }
             return new ProcessResult(
                     p.exitValue(),
@@ -205,11 +198,32 @@ public final class NativeProcess {
         }
     }
 
+    /** The program's name, not its path: messages reach users, the server's layout must not. */
+    private static String program(List<String> command) {
+        return Path.of(command.get(0)).getFileName().toString();
+    }
+
+    /** "a decoded frame of 8192x4352": the size from libavcodec's line, without its addresses. */
+    private static LimitExceededException oversized(
+            List<String> command, BoundedLines err, Usage usage) {
+        java.util.regex.Matcher m = OVERSIZED_FRAME_SIZE.matcher(err.firstOversizedLine);
+        String what =
+                m.find()
+                        ? "a decoded frame of "
+                                + m.group(1)
+                                + ", over the limit of "
+                                + m.group(2)
+                                + " pixels"
+                        : "a decoded frame over the pixel limit";
+        return new LimitExceededException(
+                ReasonCode.TOO_MANY_PIXELS, program(command) + " stopped at " + what, usage);
+    }
+
     private static LimitExceededException cpuExceeded(
             List<String> command, StepLimits limits, Usage usage) {
         return new LimitExceededException(
                 ReasonCode.CPU_LIMIT_EXCEEDED,
-                command.get(0)
+                program(command)
                         + " used more than its "
                         + limits.cpu().toSeconds()
                         + " CPU-seconds and was killed",
