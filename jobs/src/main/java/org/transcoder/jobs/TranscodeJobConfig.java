@@ -15,6 +15,7 @@ import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.metadata.JdbcSettings;
 import org.transcoder.connectors.metadata.RedisSettings;
 import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.validate.ValidationPolicy;
 import org.transcoder.operators.OperatorSettings;
 
 /**
@@ -209,6 +210,64 @@ public record TranscodeJobConfig(
                                     + " accepted ends FAILED with DEADLINE_EXCEEDED: no video stays"
                                     + " PROCESSING forever.");
 
+    public static final ConfigOption<Long> MAX_PIXELS =
+            key("limits.max-pixels")
+                    .longType()
+                    .defaultValue(ValidationPolicy.defaults().maxPixels())
+                    .withDescription(
+                            "Width x height of the header and of every decoded frame (each decoder"
+                                    + " refuses a larger frame; the step stops): TOO_MANY_PIXELS.");
+    public static final ConfigOption<Double> MAX_FRAME_RATE =
+            key("limits.max-frame-rate")
+                    .doubleType()
+                    .defaultValue(ValidationPolicy.DEFAULT_MAX_FRAME_RATE)
+                    .withDescription(
+                            "Frames per second (header, measured average, and frames in any second of"
+                                    + " the packet timestamps): TOO_HIGH_FRAME_RATE.");
+    public static final ConfigOption<Duration> MAX_DURATION =
+            key("limits.max-duration")
+                    .durationType()
+                    .defaultValue(
+                            Duration.ofSeconds(
+                                    (long) ValidationPolicy.defaults().maxDurationSeconds()))
+                    .withDescription("Video length from its packet timestamps: TOO_LONG.");
+    public static final ConfigOption<Long> MAX_FRAMES =
+            key("limits.max-frames")
+                    .longType()
+                    .defaultValue(ValidationPolicy.DEFAULT_MAX_FRAMES)
+                    .withDescription(
+                            "Video frames; the probe stops reading there, so any file is rejected in"
+                                    + " seconds: TOO_LONG.");
+    public static final ConfigOption<Duration> MAX_FRAME_GAP =
+            key("limits.max-frame-gap")
+                    .durationType()
+                    .defaultValue(
+                            Duration.ofSeconds(
+                                    (long) ValidationPolicy.DEFAULT_MAX_FRAME_GAP_SECONDS))
+                    .withDescription(
+                            "Longest time between two video frames (a timestamp jump would become"
+                                    + " that much padded video and audio): CORRUPT_INPUT.");
+    public static final ConfigOption<Long> MAX_SOURCE_BYTES =
+            key("limits.max-source-bytes")
+                    .longType()
+                    .defaultValue(ValidationPolicy.defaults().maxSizeBytes())
+                    .withDescription("Size of the uploaded file: TOO_LARGE.");
+    public static final ConfigOption<Long> MAX_OUTPUT_BYTES =
+            key("limits.max-output-bytes")
+                    .longType()
+                    .defaultValue(ValidationPolicy.DEFAULT_MAX_OUTPUT_BYTES)
+                    .withDescription(
+                            "Everything one video publishes, and each file a native step writes"
+                                    + " (ffmpeg -fs): OUTPUT_TOO_LARGE.");
+    public static final ConfigOption<Duration> MAX_STEP_CPU =
+            key("limits.step-cpu")
+                    .durationType()
+                    .defaultValue(ValidationPolicy.DEFAULT_MAX_STEP_CPU)
+                    .withDescription(
+                            "CPU time of one native step (staging, a chunk encode, audio,"
+                                    + " thumbnails; RLIMIT_CPU through prlimit): CPU_LIMIT_EXCEEDED."
+                                    + " The probe and the decode check have their own 2 min and 60 s.");
+
     public static final ConfigOption<String> VERSION_LABEL =
             key("job.version-label")
                     .stringType()
@@ -250,7 +309,7 @@ public record TranscodeJobConfig(
                         c.get(WORK_DIR),
                         c.get(PROFILE),
                         c.get(CHUNK_SECONDS),
-                        org.transcoder.media.validate.ValidationPolicy.defaults(),
+                        validation(c),
                         c.get(VIDEO_DEADLINE),
                         c.get(MAX_ATTEMPTS),
                         c.get(TASK_TIMEOUT),
@@ -276,6 +335,19 @@ public record TranscodeJobConfig(
                 parallelism,
                 ops,
                 c.get(VERSION_LABEL).trim());
+    }
+
+    /** The limits on uploads, from their options (the rest of the policy is its defaults). */
+    static ValidationPolicy validation(Configuration c) {
+        return ValidationPolicy.defaults()
+                .withMaxPixels(c.get(MAX_PIXELS))
+                .withMaxFrameRate(c.get(MAX_FRAME_RATE))
+                .withMaxDurationSeconds(c.get(MAX_DURATION).toMillis() / 1000.0)
+                .withMaxFrames(c.get(MAX_FRAMES))
+                .withMaxFrameGapSeconds(c.get(MAX_FRAME_GAP).toMillis() / 1000.0)
+                .withMaxSizeBytes(c.get(MAX_SOURCE_BYTES))
+                .withMaxOutputBytes(c.get(MAX_OUTPUT_BYTES))
+                .withMaxStepCpu(c.get(MAX_STEP_CPU));
     }
 
     private static String jdbcPassword(Configuration c, Function<String, String> env) {

@@ -3,14 +3,16 @@ package org.transcoder.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.transcoder.connectors.storage.S3Settings;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * The JDBC password from an environment variable: the Helm chart relies on it to keep the password
- * out of the FlinkDeployment (program arguments cannot reference a Secret).
+ * out of the FlinkDeployment (program arguments cannot reference a Secret). The limits on uploads.
  */
 class TranscodeJobConfigTest {
 
@@ -93,5 +95,30 @@ class TranscodeJobConfigTest {
                                         Map.of("DB_PASSWORD", "s3cr3t")::get))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exclusive");
+    }
+
+    /** The limits on uploads reach the operators' policy; unset ones keep their defaults. */
+    @Test
+    void limitsOnUploadsComeFromTheirOptions() {
+        TranscodeJobConfig config =
+                TranscodeJobConfig.from(
+                        args(
+                                "--storage.output-root", "s3://videos",
+                                "--limits.max-frame-rate", "60",
+                                "--limits.max-frame-gap", "10 s",
+                                "--limits.step-cpu", "5 min",
+                                "--limits.max-output-bytes", "1000000"),
+                        Map.<String, String>of()::get);
+        ValidationPolicy p = config.operators().validation();
+        assertThat(p.maxFrameRate()).isEqualTo(60);
+        assertThat(p.maxFrameGapSeconds()).isEqualTo(10);
+        assertThat(p.maxStepCpu()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(p.maxOutputBytes()).isEqualTo(1_000_000);
+        ValidationPolicy d = ValidationPolicy.defaults();
+        assertThat(p.maxPixels()).isEqualTo(d.maxPixels());
+        assertThat(p.maxFrames()).isEqualTo(d.maxFrames());
+        assertThat(p.maxDurationSeconds()).isEqualTo(d.maxDurationSeconds());
+        assertThat(p.maxSizeBytes()).isEqualTo(d.maxSizeBytes());
+        assertThat(p.allowedContainers()).isEqualTo(d.allowedContainers());
     }
 }

@@ -22,8 +22,17 @@ public enum ReasonCode {
     TOO_LONG(false, "The video is longer than allowed"),
     /** Larger than the policy's maximum file size. */
     TOO_LARGE(false, "The file is larger than allowed"),
-    /** More pixels per frame than the policy allows. */
+    /**
+     * More pixels per frame than the policy allows: in the header, or in any decoded frame (a
+     * header can lie).
+     */
     TOO_MANY_PIXELS(false, "The video's frames are larger than allowed"),
+    /** More frames per second than the policy allows (header or packet timestamps). */
+    TOO_HIGH_FRAME_RATE(false, "The video's frame rate is higher than allowed"),
+    /** The video's outputs would be larger than the policy's cap. */
+    OUTPUT_TOO_LARGE(false, "The encoded video would be larger than allowed"),
+    /** A native step used more CPU time than the policy allows for one step. */
+    CPU_LIMIT_EXCEEDED(false, "Processing the video took more CPU time than allowed"),
     /** The encoder failed on this input (deterministic: retrying gives the same result). */
     ENCODE_FAILED(false, "The video could not be encoded"),
     /** The native encoder process died of a signal; retried, then quarantined. */

@@ -37,6 +37,9 @@ import org.transcoder.media.validate.MediaValidator;
  */
 public final class Transcoder {
 
+    private static final java.time.Duration CHUNK_TIMEOUT = java.time.Duration.ofMinutes(10);
+    private static final java.time.Duration AUDIO_TIMEOUT = java.time.Duration.ofMinutes(30);
+
     private final TranscodeOptions options;
 
     public Transcoder(TranscodeOptions options) {
@@ -45,7 +48,7 @@ public final class Transcoder {
 
     public TranscodeResult transcode(Path source, Path outputDir) throws MediaException {
         long started = System.nanoTime();
-        MediaInfo info = MediaProbe.probe(source);
+        MediaInfo info = MediaProbe.probe(source, options.validation());
         VideoStreamInfo video = new MediaValidator(options.validation()).validate(source, info);
         List<ChunkSpec> chunks =
                 ChunkPlanner.plan(info, options.chunkingFor(info.videoDurationSeconds()));
@@ -69,7 +72,9 @@ public final class Transcoder {
                             () ->
                                     info.primaryAudio().isPresent()
                                             ? Optional.of(
-                                                    new AudioEncoder()
+                                                    new AudioEncoder(
+                                                                    AUDIO_TIMEOUT,
+                                                                    options.validation())
                                                             .encode(
                                                                     source,
                                                                     info,
@@ -78,13 +83,20 @@ public final class Transcoder {
                                                                     outputDir))
                                             : Optional.empty());
             List<Future<List<EncodedSegment>>> encodes = new ArrayList<>();
-            FfmpegChunkEncoder encoder = new FfmpegChunkEncoder();
+            FfmpegChunkEncoder encoder =
+                    new FfmpegChunkEncoder(CHUNK_TIMEOUT, options.validation());
             double origin = info.videoStartPts();
             for (ChunkSpec chunk : chunks) {
                 encodes.add(
                         pool.submit(
                                 () -> {
-                                    Path staged = ChunkSplitter.stage(source, info, chunk, staging);
+                                    Path staged =
+                                            ChunkSplitter.stage(
+                                                    source,
+                                                    info,
+                                                    chunk,
+                                                    staging,
+                                                    options.validation());
                                     try {
                                         return encoder.encode(
                                                 staged, chunk, origin, spec, outputDir);
@@ -94,19 +106,35 @@ public final class Transcoder {
                                 }));
             }
             Future<?> thumbs =
-                    pool.submit(() -> ThumbnailExtractor.extract(source, info, spec, outputDir));
+                    pool.submit(
+                            () ->
+                                    ThumbnailExtractor.extract(
+                                            source, info, spec, outputDir, options.validation()));
 
             Map<String, List<EncodedSegment>> byRendition = new LinkedHashMap<>();
             for (Rendition r : spec.renditions()) {
                 byRendition.put(r.name(), new ArrayList<>());
             }
+            long outputBytes = 0;
             for (Future<List<EncodedSegment>> f : encodes) {
                 for (EncodedSegment s : await(f)) {
                     byRendition.get(s.rendition()).add(s);
+                    outputBytes += s.bytes();
                 }
             }
             Optional<AudioStream> audioStream = await(audio);
             await(thumbs);
+            for (SegmentRef s : audioStream.map(AudioStream::segments).orElse(List.of())) {
+                outputBytes += s.bytes();
+            }
+            // Each output file is capped on its own (-fs); this is the whole video's cap.
+            if (outputBytes > options.validation().maxOutputBytes()) {
+                throw new MediaException(
+                        ReasonCode.OUTPUT_TOO_LARGE,
+                        "The video's outputs passed the cap of "
+                                + options.validation().maxOutputBytes()
+                                + " bytes");
+            }
 
             List<VariantStream> variants = new ArrayList<>();
             for (Rendition r : spec.renditions()) {

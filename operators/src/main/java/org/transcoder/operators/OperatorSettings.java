@@ -146,6 +146,25 @@ public record OperatorSettings(
         return new SourceUri.Roots(sourceRoots);
     }
 
+    public OperatorSettings withValidation(ValidationPolicy policy) {
+        return new OperatorSettings(
+                outputRoot,
+                sourceRoots,
+                publicBaseUrl,
+                localWorkDir,
+                defaultProfile,
+                chunkSeconds,
+                policy,
+                videoDeadline,
+                maxAttempts,
+                taskTimeout,
+                encodeConcurrency,
+                prepareConcurrency,
+                threadsPerEncode,
+                encodeSlots,
+                stagingOrphanAge);
+    }
+
     /** How a video of this length is cut into chunks and segments. */
     public ChunkingPolicy chunkingFor(double durationSeconds) {
         return chunkSeconds > 0

@@ -18,9 +18,14 @@ import org.transcoder.media.ReasonCode;
  * roots and buckets ({@link SourceUri.Roots}) are touched at all; ParseUploads has refused every
  * other event already, and the check is repeated here, before any I/O, for tasks that were in
  * flight when the roots changed. A file:// source is then resolved (symlinks followed) and must
- * still lie under the real path of its root.
+ * still lie under the real path of its root. Either way the native tools see a neutral name in
+ * scratch space ({@link #NEUTRAL_NAME}): nothing of the uploader's file name or extension (.m3u8,
+ * %03d patterns, concat:) reaches FFmpeg, whose demuxer is chosen by content.
  */
 public final class SourceFiles {
+
+    /** The name FFmpeg sees for every upload. */
+    public static final String NEUTRAL_NAME = "source";
 
     /**
      * The one text for a source that does not exist, cannot be read, or leads out of its root
@@ -48,7 +53,17 @@ public final class SourceFiles {
         }
         URI uri = URI.create(sourceUri);
         if ("file".equalsIgnoreCase(uri.getScheme())) {
-            return new LocalSource(realFileUnderRoot(Path.of(uri), roots.asList()), false);
+            Path real = realFileUnderRoot(Path.of(uri), roots.asList());
+            try {
+                // A link, not a copy: the upload may be gigabytes; closing removes the link only.
+                Files.createDirectories(scratch);
+                Path link = scratch.resolve(NEUTRAL_NAME);
+                Files.deleteIfExists(link);
+                return new LocalSource(Files.createSymbolicLink(link, real), true);
+            } catch (IOException e) {
+                throw new MediaException(
+                        ReasonCode.INTERNAL_ERROR, "Cannot link the source into scratch space", e);
+            }
         }
         String bucket = uri.getHost();
         String key = uri.getPath().replaceFirst("^/", "");
@@ -58,7 +73,7 @@ public final class SourceFiles {
                 throw new MediaException(ReasonCode.SOURCE_MISSING, NOT_READABLE);
             }
             Files.createDirectories(scratch);
-            Path local = Files.createTempFile(scratch, "source-", "-" + Path.of(key).getFileName());
+            Path local = scratch.resolve(NEUTRAL_NAME);
             bucketStorage.download(key, local);
             return new LocalSource(local, true);
         } catch (IOException | RuntimeException e) {

@@ -12,11 +12,13 @@ import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.fmp4.Fmp4;
 import org.transcoder.media.hls.AudioStream;
 import org.transcoder.media.hls.SegmentRef;
 import org.transcoder.media.probe.AudioStreamInfo;
 import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * Encodes the video's one audio rendition, AAC-LC stereo, from the whole track in one pass: per
@@ -29,13 +31,16 @@ public final class AudioEncoder {
     static final double SEGMENT_SECONDS = 4.0;
 
     private final Duration timeout;
+    private final ValidationPolicy policy;
 
-    public AudioEncoder(Duration timeout) {
+    /** Under the policy's limits: output size and CPU time of the step. */
+    public AudioEncoder(Duration timeout, ValidationPolicy policy) {
         this.timeout = timeout;
+        this.policy = policy;
     }
 
     public AudioEncoder() {
-        this(Duration.ofMinutes(30));
+        this(Duration.ofMinutes(30), ValidationPolicy.defaults());
     }
 
     /** Writes audio/init_HASH.mp4 and audio/seg_NNNNN.m4s under outDir. */
@@ -58,15 +63,17 @@ public final class AudioEncoder {
                         duration,
                         duration);
         List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                ff.ffmpeg().toString(),
+                                "-nostdin",
+                                "-hide_banner",
+                                "-v",
+                                "error",
+                                "-copyts"));
+        cmd.addAll(UntrustedInput.probed(source, info.container(), policy.maxPixels()));
+        cmd.addAll(
                 List.of(
-                        ff.ffmpeg().toString(),
-                        "-nostdin",
-                        "-hide_banner",
-                        "-v",
-                        "error",
-                        "-copyts",
-                        "-i",
-                        source.toString(),
                         "-map",
                         "0:" + track.index(),
                         "-vn",
@@ -91,17 +98,18 @@ public final class AudioEncoder {
                         "-fflags",
                         "+bitexact",
                         "-f",
-                        "mp4",
-                        "-y",
-                        tmp.toString());
+                        "mp4"));
+        cmd.addAll(UntrustedInput.outputCap(policy.maxOutputBytes()));
+        cmd.addAll(List.of("-y", tmp.toString()));
         try {
             Files.createDirectories(dir);
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), timeout);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(timeout));
             if (r.exitCode() != 0) {
                 throw new MediaException(
                         r.killedBySignal() ? ReasonCode.ENCODER_CRASHED : ReasonCode.ENCODE_FAILED,
                         "Audio encode failed: " + r.stderrTail());
             }
+            UntrustedInput.requireUnderCap(tmp, policy.maxOutputBytes());
             Fmp4.Parts parts = Fmp4.split(Files.readAllBytes(tmp));
             long timescale = Fmp4.timescale(parts.init());
             String initName = "init.mp4";
@@ -117,6 +125,8 @@ public final class AudioEncoder {
             return new AudioStream(Fmp4.codecString(parts.init()), 2, segments);
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.ENCODE_TIMEOUT, e.getMessage(), e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), "Audio encode: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(ReasonCode.INTERNAL_ERROR, "Audio I/O: " + e.getMessage(), e);
         } finally {

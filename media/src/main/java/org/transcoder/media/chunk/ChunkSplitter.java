@@ -12,7 +12,9 @@ import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * Writes each chunk's source packets to staging by stream copy (no re-encode), from the keyframe at
@@ -34,7 +36,8 @@ public final class ChunkSplitter {
     }
 
     /** Stages one chunk; returns the staged file. */
-    public static Path stage(Path source, MediaInfo info, ChunkSpec chunk, Path stagingDir)
+    public static Path stage(
+            Path source, MediaInfo info, ChunkSpec chunk, Path stagingDir, ValidationPolicy policy)
             throws MediaException {
         FfmpegBinaries ff = FfmpegBinaries.get();
         int stream = info.video().orElseThrow().index();
@@ -47,8 +50,8 @@ public final class ChunkSplitter {
             double seek = Math.max(0, chunk.seekPts() - info.startSeconds() + ChunkPlanner.EPSILON);
             cmd.addAll(List.of("-ss", String.format(Locale.ROOT, "%.6f", seek)));
         }
-        cmd.addAll(
-                List.of("-i", source.toString(), "-map", "0:" + stream, "-c", "copy", "-copyts"));
+        cmd.addAll(UntrustedInput.probed(source, info.container(), policy.maxPixels()));
+        cmd.addAll(List.of("-map", "0:" + stream, "-c", "copy", "-copyts"));
         if (chunk.endPts() < info.videoEndPts() - ChunkPlanner.EPSILON) {
             // With -copyts, -to is on the source timeline; it stops at the first packet whose
             // decode time reaches it, so every frame shown before the end has its references.
@@ -63,7 +66,7 @@ public final class ChunkSplitter {
         cmd.addAll(List.of("-avoid_negative_ts", "disabled", "-f", "nut", "-y", out.toString()));
         try {
             Files.createDirectories(stagingDir);
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), TIMEOUT);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(TIMEOUT));
             if (r.exitCode() != 0 || !Files.isRegularFile(out) || Files.size(out) == 0) {
                 throw new MediaException(
                         ReasonCode.CORRUPT_INPUT,
@@ -72,6 +75,8 @@ public final class ChunkSplitter {
             return out;
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.CORRUPT_INPUT, e.getMessage(), e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Staging I/O: " + e.getMessage(), e);

@@ -18,8 +18,10 @@ import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.fmp4.Fmp4;
 import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * Encodes a chunk with the bundled ffmpeg in a child process: one decode, a split/scale graph and
@@ -34,15 +36,26 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
 
     private final Duration timeout;
     private final Path executable;
+    private final ValidationPolicy policy;
 
     public FfmpegChunkEncoder(Duration timeout) {
-        this(timeout, null);
+        this(timeout, null, ValidationPolicy.defaults());
+    }
+
+    /** Under the policy's limits: pixels of every decoded frame, output size, CPU time. */
+    public FfmpegChunkEncoder(Duration timeout, ValidationPolicy policy) {
+        this(timeout, null, policy);
     }
 
     /** With another ffmpeg executable (null: the bundled one); tests use one that crashes. */
     public FfmpegChunkEncoder(Duration timeout, Path executable) {
+        this(timeout, executable, ValidationPolicy.defaults());
+    }
+
+    private FfmpegChunkEncoder(Duration timeout, Path executable, ValidationPolicy policy) {
         this.timeout = timeout;
         this.executable = executable;
+        this.policy = policy;
     }
 
     public FfmpegChunkEncoder() {
@@ -68,7 +81,8 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                 cmd.addAll(List.of("-filter_complex_threads", "1"));
             }
         }
-        cmd.addAll(List.of("-noautorotate", "-copyts", "-i", stagedChunk.toString()));
+        cmd.addAll(List.of("-noautorotate", "-copyts"));
+        cmd.addAll(UntrustedInput.staged(stagedChunk, policy.maxPixels()));
         cmd.addAll(
                 List.of(
                         "-filter_complex",
@@ -93,13 +107,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                             "-fflags",
                             "+bitexact",
                             "-f",
-                            "mp4",
-                            "-y",
-                            work.resolve(i + ".mp4").toString()));
+                            "mp4"));
+            cmd.addAll(UntrustedInput.outputCap(policy.maxOutputBytes()));
+            cmd.addAll(List.of("-y", work.resolve(i + ".mp4").toString()));
         }
         try {
             Files.createDirectories(work);
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), timeout);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(timeout));
             if (r.killedBySignal()) {
                 throw new MediaException(
                         ReasonCode.ENCODER_CRASHED,
@@ -114,6 +128,9 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                 throw new MediaException(
                         ReasonCode.ENCODE_FAILED,
                         "Encoding chunk " + chunk.index() + " failed: " + r.stderrTail());
+            }
+            for (int i = 0; i < renditions.size(); i++) {
+                UntrustedInput.requireUnderCap(work.resolve(i + ".mp4"), policy.maxOutputBytes());
             }
             List<EncodedSegment> out = new ArrayList<>();
             // Rounded ends, not rounded differences: each chunk ends exactly where the next begins.
@@ -132,6 +149,9 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             return out;
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.ENCODE_TIMEOUT, e.getMessage(), e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(
+                    e.reason(), "Encoding chunk " + chunk.index() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Chunk encode I/O: " + e.getMessage(), e);

@@ -9,32 +9,54 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.StepLimits;
+import org.transcoder.media.ffmpeg.UntrustedInput;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * Reads a file's container, streams and every video packet's timing with the bundled ffprobe. Only
  * demuxes (no decoding), so it is cheap even for long files; runs in a child process so a hostile
- * file cannot take the JVM down.
+ * file cannot take the JVM down. The container is chosen by content among the policy's containers
+ * only ({@link UntrustedInput}), and the packet listing stops at the policy's frame limit, so that
+ * a file of millions of tiny frames costs seconds, not minutes.
  */
 public final class MediaProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * ffprobe reads one stream and decodes nothing (the first look decodes a frame or two to learn
+     * the codec parameters), so its CPU time is about its wall time: the deadline doubles as its
+     * CPU limit.
+     */
+    private static final StepLimits LIMITS =
+            new StepLimits(Duration.ofMinutes(2), Duration.ofMinutes(2));
 
     private MediaProbe() {}
 
+    /** With the default policy's containers and limits. */
     public static MediaInfo probe(Path file) throws MediaException {
+        return probe(file, ValidationPolicy.defaults());
+    }
+
+    /**
+     * @throws MediaException UNSUPPORTED_CONTAINER when the content is not one of the policy's
+     *     containers, TOO_LONG past its frame limit, CORRUPT_INPUT when it is not readable media
+     */
+    public static MediaInfo probe(Path file, ValidationPolicy policy) throws MediaException {
         if (!Files.isReadable(file)) {
             throw new MediaException(
                     ReasonCode.SOURCE_MISSING, "Source file not readable: " + file);
         }
         FfmpegBinaries ff = FfmpegBinaries.get();
-        JsonNode root = readJson(ff, file);
+        JsonNode root = readJson(ff, file, policy);
         JsonNode format = root.path("format");
         if (format.isMissingNode() || !root.has("streams")) {
             throw new MediaException(ReasonCode.CORRUPT_INPUT, "Not a readable media file");
@@ -65,7 +87,13 @@ public final class MediaProbe {
         double endPts = start + duration;
         Optional<VideoStreamInfo> video = Optional.empty();
         if (videoNode != null) {
-            PacketTimes packets = readPackets(ff, file, videoNode.path("index").asInt());
+            PacketTimes packets =
+                    readPackets(
+                            ff,
+                            file,
+                            format.path("format_name").asText(),
+                            videoNode.path("index").asInt(),
+                            policy);
             frames = packets.pts;
             keyframes = packets.keyframes;
             warnings = packets.warnings;
@@ -86,19 +114,18 @@ public final class MediaProbe {
                 warnings);
     }
 
-    private static JsonNode readJson(FfmpegBinaries ff, Path file) throws MediaException {
-        ProcessResult r =
-                run(
-                        ff,
-                        List.of(
-                                ff.ffprobe().toString(),
-                                "-v",
-                                "error",
-                                "-print_format",
-                                "json",
-                                "-show_format",
-                                "-show_streams",
-                                file.toString()));
+    private static JsonNode readJson(FfmpegBinaries ff, Path file, ValidationPolicy policy)
+            throws MediaException {
+        List<String> cmd = new ArrayList<>(List.of(ff.ffprobe().toString(), "-v", "error"));
+        cmd.addAll(List.of("-print_format", "json", "-show_format", "-show_streams"));
+        cmd.addAll(UntrustedInput.probing(file, policy.allowedContainers(), policy.maxPixels()));
+        ProcessResult r = run(ff, cmd);
+        String refused = UntrustedInput.refusedFormat(r.stderr());
+        if (refused != null) {
+            throw new MediaException(
+                    ReasonCode.UNSUPPORTED_CONTAINER,
+                    "Container '" + refused + "' is not supported");
+        }
         if (r.exitCode() != 0) {
             throw new MediaException(
                     ReasonCode.CORRUPT_INPUT, "Not a readable media file: " + r.stderrTail());
@@ -113,42 +140,59 @@ public final class MediaProbe {
     private record PacketTimes(
             List<Double> pts, List<Double> keyframes, double endPts, String warnings) {}
 
-    private static PacketTimes readPackets(FfmpegBinaries ff, Path file, int streamIndex)
+    private static PacketTimes readPackets(
+            FfmpegBinaries ff, Path file, String format, int streamIndex, ValidationPolicy policy)
             throws MediaException {
-        ProcessResult r =
-                run(
-                        ff,
-                        List.of(
-                                ff.ffprobe().toString(),
-                                "-v",
-                                "error",
-                                "-select_streams",
-                                Integer.toString(streamIndex),
-                                "-show_entries",
-                                "packet=pts_time,duration_time,flags",
-                                "-of",
-                                "csv=p=0",
-                                file.toString()));
+        List<String> cmd = new ArrayList<>(List.of(ff.ffprobe().toString(), "-v", "error"));
+        cmd.addAll(
+                List.of(
+                        "-select_streams",
+                        Integer.toString(streamIndex),
+                        // One packet past the limit, then stop: that one says the video has more.
+                        "-read_intervals",
+                        "%+#" + (policy.maxFrames() + 1),
+                        "-show_entries",
+                        "packet=pts_time,duration_time,flags",
+                        "-of",
+                        "csv=p=0"));
+        cmd.addAll(UntrustedInput.probed(file, format, policy.maxPixels()));
+        ProcessResult r = run(ff, cmd);
+        // Parsed by hand: a million packets must cost a fraction of a second here, not seconds.
+        String out = r.stdout();
+        if (out.chars().filter(c -> c == '\n').count() > policy.maxFrames()) {
+            throw new MediaException(
+                    ReasonCode.TOO_LONG,
+                    String.format(
+                            Locale.ROOT,
+                            "The video has more than %d frames, the limit",
+                            policy.maxFrames()));
+        }
         List<Double> pts = new ArrayList<>();
         List<Double> keys = new ArrayList<>();
         double end = Double.NEGATIVE_INFINITY;
-        for (String line : r.stdout().split("\n")) {
-            String[] f = line.trim().split(",");
-            if (f.length < 3 || "N/A".equals(f[0])) {
+        for (int at = 0; at < out.length(); ) {
+            int nl = out.indexOf('\n', at);
+            nl = nl < 0 ? out.length() : nl;
+            String line = out.substring(at, nl).trim();
+            at = nl + 1;
+            int c1 = line.indexOf(',');
+            int c2 = c1 < 0 ? -1 : line.indexOf(',', c1 + 1);
+            if (c2 < 0 || line.startsWith("N/A")) {
                 continue;
             }
-            double t = Double.parseDouble(f[0]);
-            double d = "N/A".equals(f[1]) ? 0 : Double.parseDouble(f[1]);
+            double t = Double.parseDouble(line.substring(0, c1));
+            String dur = line.substring(c1 + 1, c2);
+            double d = "N/A".equals(dur) ? 0 : Double.parseDouble(dur);
             pts.add(t);
-            if (f[2].startsWith("K")) {
+            if (line.startsWith("K", c2 + 1)) {
                 keys.add(t);
             }
             end = Math.max(end, t + d);
         }
         Collections.sort(pts);
         Collections.sort(keys);
-        removeDuplicates(pts);
-        removeDuplicates(keys);
+        pts = withoutDuplicates(pts);
+        keys = withoutDuplicates(keys);
         if (!pts.isEmpty() && end <= pts.get(pts.size() - 1)) {
             end = pts.get(pts.size() - 1) + typicalFrameDuration(pts);
         }
@@ -156,12 +200,16 @@ public final class MediaProbe {
                 pts, keys, end, r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail());
     }
 
-    private static void removeDuplicates(List<Double> sorted) {
-        for (int i = sorted.size() - 1; i > 0; i--) {
-            if (Math.abs(sorted.get(i) - sorted.get(i - 1)) < 1e-6) {
-                sorted.remove(i);
+    /** One pass: a file of a million packets at the same time must not cost a million shifts. */
+    private static List<Double> withoutDuplicates(List<Double> sorted) {
+        List<Double> out = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            // Against the previous packet, not the previous kept one, as chains collapsed before.
+            if (i == 0 || Math.abs(sorted.get(i) - sorted.get(i - 1)) >= 1e-6) {
+                out.add(sorted.get(i));
             }
         }
+        return out;
     }
 
     private static double typicalFrameDuration(List<Double> pts) {
@@ -284,7 +332,7 @@ public final class MediaProbe {
 
     private static ProcessResult run(FfmpegBinaries ff, List<String> cmd) throws MediaException {
         try {
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), TIMEOUT);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), LIMITS);
             if (r.killedBySignal()) {
                 throw new MediaException(
                         ReasonCode.CORRUPT_INPUT,
@@ -294,6 +342,8 @@ public final class MediaProbe {
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(
                     ReasonCode.CORRUPT_INPUT, "Probing took too long: " + e.getMessage(), e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), "Probing: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Cannot run ffprobe: " + e.getMessage(), e);

@@ -14,8 +14,10 @@ import org.transcoder.media.encode.VideoFilters;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.VideoStreamInfo;
+import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * Makes the poster (one frame early in the video) and a storyboard sprite of evenly spaced tiles
@@ -33,6 +35,13 @@ public final class ThumbnailExtractor {
     private ThumbnailExtractor() {}
 
     public static Thumbnails extract(Path source, MediaInfo info, EncodeSpec spec, Path outDir)
+            throws MediaException {
+        return extract(source, info, spec, outDir, ValidationPolicy.defaults());
+    }
+
+    /** Under the policy's limits: pixels of every decoded frame, output size, CPU time. */
+    public static Thumbnails extract(
+            Path source, MediaInfo info, EncodeSpec spec, Path outDir, ValidationPolicy policy)
             throws MediaException {
         VideoStreamInfo video = info.video().orElseThrow();
         EncodeSpec upright = spec.withRotation(0); // ffmpeg applies the display matrix itself here
@@ -100,15 +109,22 @@ public final class ThumbnailExtractor {
             // add overhead to a decode this sparse (1.47 -> 1.34 CPU-s on 120 s of 1080p).
             args.addAll(List.of("-skip_frame", "nokey", "-threads", "1"));
         }
-        args.addAll(List.of("-i", source.toString(), "-filter_complex", graph));
-        args.addAll(image("[poster]", 3, poster));
-        args.addAll(image("[sprite]", 4, sprite));
-        run(args);
+        args.addAll(UntrustedInput.probed(source, info.container(), policy.maxPixels()));
+        args.addAll(List.of("-filter_complex", graph));
+        args.addAll(image("[poster]", 3, poster, policy));
+        args.addAll(image("[sprite]", 4, sprite, policy));
+        run(args, policy);
 
         for (Path p : List.of(poster, sprite)) {
             if (!Files.isRegularFile(p)) {
                 throw new MediaException(
                         ReasonCode.ENCODE_FAILED, "ffmpeg wrote no " + p.getFileName());
+            }
+            try {
+                UntrustedInput.requireUnderCap(p, policy.maxOutputBytes());
+            } catch (IOException e) {
+                throw new MediaException(
+                        ReasonCode.INTERNAL_ERROR, "Thumbnail I/O: " + e.getMessage(), e);
             }
         }
         StringBuilder vtt = new StringBuilder("WEBVTT\n\n");
@@ -151,28 +167,32 @@ public final class ThumbnailExtractor {
         return interval;
     }
 
-    private static List<String> image(String label, int quality, Path file) {
-        return List.of(
-                "-map",
-                label,
-                "-frames:v",
-                "1",
-                "-q:v",
-                Integer.toString(quality),
-                "-update",
-                "1",
-                "-y",
-                file.toString());
+    private static List<String> image(
+            String label, int quality, Path file, ValidationPolicy policy) {
+        List<String> out =
+                new ArrayList<>(
+                        List.of(
+                                "-map",
+                                label,
+                                "-frames:v",
+                                "1",
+                                "-q:v",
+                                Integer.toString(quality),
+                                "-update",
+                                "1"));
+        out.addAll(UntrustedInput.outputCap(policy.maxOutputBytes()));
+        out.addAll(List.of("-y", file.toString()));
+        return out;
     }
 
-    private static void run(List<String> args) throws MediaException {
+    private static void run(List<String> args, ValidationPolicy policy) throws MediaException {
         FfmpegBinaries ff = FfmpegBinaries.get();
         List<String> cmd =
                 new ArrayList<>(
                         List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
         cmd.addAll(args);
         try {
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), TIMEOUT);
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(TIMEOUT));
             if (r.exitCode() != 0) {
                 throw new MediaException(
                         r.killedBySignal() ? ReasonCode.ENCODER_CRASHED : ReasonCode.ENCODE_FAILED,
@@ -180,6 +200,8 @@ public final class ThumbnailExtractor {
             }
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.ENCODE_TIMEOUT, e.getMessage(), e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), "Thumbnails: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Cannot run ffmpeg: " + e.getMessage(), e);

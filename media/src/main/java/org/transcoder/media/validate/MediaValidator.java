@@ -3,6 +3,7 @@ package org.transcoder.media.validate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,8 @@ import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
+import org.transcoder.media.ffmpeg.StepLimits;
+import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.VideoStreamInfo;
 
@@ -20,7 +23,9 @@ import org.transcoder.media.probe.VideoStreamInfo;
  */
 public final class MediaValidator {
 
-    private static final Duration DECODE_TIMEOUT = Duration.ofSeconds(60);
+    /** One decoder thread, a handful of frames: its CPU time is bounded by its wall time. */
+    private static final StepLimits DECODE_LIMITS =
+            new StepLimits(Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     private final ValidationPolicy policy;
 
@@ -72,6 +77,7 @@ public final class MediaValidator {
                     duration,
                     policy.maxDurationSeconds());
         }
+        checkTimeline(info, video);
         long pixels = (long) video.width() * video.height();
         if (pixels > policy.maxPixels()) {
             throw reject(
@@ -85,13 +91,58 @@ public final class MediaValidator {
             throw reject(
                     ReasonCode.CORRUPT_INPUT, "The file is truncated: its media data ends early");
         }
-        checkDecodes(file, video);
+        checkDecodes(file, info, video);
         return video;
     }
 
-    private void checkDecodes(Path file, VideoStreamInfo video) throws MediaException {
+    /**
+     * Frame rate and gaps from the packet timestamps, not the header: a header can claim 25 fps
+     * over 1000 fps packets, and 60 frames can span hours of timeline, which the encodes would fill
+     * with a held frame and padded audio.
+     */
+    private void checkTimeline(MediaInfo info, VideoStreamInfo video) throws MediaException {
+        List<Double> pts = info.framePts();
+        double maxGap = 0;
+        double gapAt = 0;
+        int peak = 0;
+        int from = 0;
+        for (int i = 0; i < pts.size(); i++) {
+            if (i > 0 && pts.get(i) - pts.get(i - 1) > maxGap) {
+                maxGap = pts.get(i) - pts.get(i - 1);
+                gapAt = pts.get(i - 1) - info.videoStartPts();
+            }
+            while (pts.get(i) - pts.get(from) >= 1.0) {
+                from++;
+            }
+            peak = Math.max(peak, i - from + 1);
+        }
+        if (maxGap > policy.maxFrameGapSeconds()) {
+            throw reject(
+                    ReasonCode.CORRUPT_INPUT,
+                    "The video's timestamps jump by %.1f s after %.1f s; at most %.1f s between"
+                            + " two frames is accepted",
+                    maxGap,
+                    gapAt,
+                    policy.maxFrameGapSeconds());
+        }
+        double duration = info.videoDurationSeconds();
+        double measured = duration > 0 ? pts.size() / duration : 0;
+        // A rate sampled over one second can be one frame over at its edges.
+        double worst = Math.max(video.avgFrameRate(), Math.max(measured, peak - 1));
+        if (worst > policy.maxFrameRate() + 0.01) {
+            throw reject(
+                    ReasonCode.TOO_HIGH_FRAME_RATE,
+                    "Video has %.1f frames per second; the limit is %.1f",
+                    worst,
+                    policy.maxFrameRate());
+        }
+    }
+
+    private void checkDecodes(Path file, MediaInfo info, VideoStreamInfo video)
+            throws MediaException {
         FfmpegBinaries ff = FfmpegBinaries.get();
-        List<String> cmd =
+        List<String> cmd = new ArrayList<>();
+        cmd.addAll(
                 List.of(
                         ff.ffmpeg().toString(),
                         "-nostdin",
@@ -102,21 +153,24 @@ public final class MediaValidator {
                         // One decoder thread: frame threads would cost more to start than the
                         // handful of frames checked here (~0.1 CPU-s a video at 1080p).
                         "-threads",
-                        "1",
-                        "-i",
-                        file.toString(),
+                        "1"));
+        cmd.addAll(UntrustedInput.probed(file, info.container(), policy.maxPixels()));
+        cmd.addAll(
+                List.of(
                         "-map",
                         "0:" + video.index(),
                         "-frames:v",
                         Integer.toString(policy.decodeCheckFrames()),
                         "-f",
                         "null",
-                        "-");
+                        "-"));
         ProcessResult r;
         try {
-            r = NativeProcess.run(cmd, ff.environment(), DECODE_TIMEOUT);
+            r = NativeProcess.run(cmd, ff.environment(), DECODE_LIMITS);
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.CORRUPT_INPUT, "Decoding the first frames hung", e);
+        } catch (NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), e.getMessage(), e);
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Cannot run ffmpeg: " + e.getMessage(), e);

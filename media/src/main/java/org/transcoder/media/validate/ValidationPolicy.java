@@ -1,11 +1,30 @@
 package org.transcoder.media.validate;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Set;
+import org.transcoder.media.ffmpeg.StepLimits;
 
 /**
- * What uploads the platform accepts. Containers are FFmpeg demuxer names (a file matches when any
- * of its demuxer's names is allowed).
+ * What uploads the platform accepts, and what the work on one may cost. Containers are FFmpeg
+ * demuxer names (a file matches when any of its demuxer's names is allowed); they are also the only
+ * demuxers FFmpeg may use on an upload (see {@link org.transcoder.media.ffmpeg.UntrustedInput}).
+ *
+ * <p>The limits hold during the work, not only in the header: {@code maxPixels} is given to every
+ * decoder (a frame over it stops the step), {@code maxFrames} stops the probe from reading further
+ * packets, frame rate and duration are measured from packet timestamps, every output file is capped
+ * at {@code maxOutputBytes}, every native step at {@code maxStepCpu}.
+ *
+ * @param maxPixels width x height of the header and of every decoded frame
+ * @param maxFrameRate frames per second: the header's average rate, the measured average, and the
+ *     frames in any one second of the timeline
+ * @param maxFrames video packets the probe reads; a video with more is TOO_LONG (bounds the probe
+ *     of a file of millions of tiny frames to seconds)
+ * @param maxFrameGapSeconds the longest time between two video frames: a jump of hours in the
+ *     timestamps would become hours of held frame and padded audio
+ * @param maxOutputBytes everything a video's renditions, audio and thumbnails may add up to; also
+ *     the cap of each output file a native step writes
+ * @param maxStepCpu CPU time one native step (stage, encode a chunk, audio, thumbnails) may use
  */
 public record ValidationPolicy(
         Set<String> allowedContainers,
@@ -13,8 +32,39 @@ public record ValidationPolicy(
         long maxSizeBytes,
         double maxDurationSeconds,
         long maxPixels,
-        int decodeCheckFrames)
+        int decodeCheckFrames,
+        double maxFrameRate,
+        long maxFrames,
+        double maxFrameGapSeconds,
+        long maxOutputBytes,
+        Duration maxStepCpu)
         implements Serializable {
+
+    /** Slow-motion phone video (240 fps) passes; a 1000 fps file of tiny frames does not. */
+    public static final double DEFAULT_MAX_FRAME_RATE = 240;
+
+    /**
+     * 4.6 hours at 60 fps, 9 at 30, more than the longest accepted video at the usual rates; the
+     * probe reads that many packets in ~5 s on one core.
+     */
+    public static final long DEFAULT_MAX_FRAMES = 1_000_000;
+
+    /**
+     * A minute without a new frame (an idle screen recording) is a video; more is a timestamp jump.
+     */
+    public static final double DEFAULT_MAX_FRAME_GAP_SECONDS = 60;
+
+    /**
+     * Above the default ladder's capped bit rates (12.9 Mb/s for all rungs and the audio) over the
+     * longest accepted video (4 h, ~23 GB).
+     */
+    public static final long DEFAULT_MAX_OUTPUT_BYTES = 32L * 1024 * 1024 * 1024;
+
+    /**
+     * Ten times the wall time of the largest chunk encode measured here (16 s of 1080p, five rungs:
+     * ~30 CPU-s); a whole-track audio encode of 4 hours is ~3 CPU-minutes.
+     */
+    public static final Duration DEFAULT_MAX_STEP_CPU = Duration.ofMinutes(20);
 
     public static ValidationPolicy defaults() {
         return new ValidationPolicy(
@@ -57,26 +107,166 @@ public record ValidationPolicy(
                 20L * 1024 * 1024 * 1024,
                 4 * 3600,
                 7680L * 4320,
-                10);
+                10,
+                DEFAULT_MAX_FRAME_RATE,
+                DEFAULT_MAX_FRAMES,
+                DEFAULT_MAX_FRAME_GAP_SECONDS,
+                DEFAULT_MAX_OUTPUT_BYTES,
+                DEFAULT_MAX_STEP_CPU);
     }
 
-    public ValidationPolicy withMaxDurationSeconds(double seconds) {
+    public ValidationPolicy withAllowedContainers(Set<String> value) {
+        return new ValidationPolicy(
+                value,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withAllowedVideoCodecs(Set<String> value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                value,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxSizeBytes(long value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                value,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxDurationSeconds(double value) {
         return new ValidationPolicy(
                 allowedContainers,
                 allowedVideoCodecs,
                 maxSizeBytes,
-                seconds,
+                value,
                 maxPixels,
-                decodeCheckFrames);
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
     }
 
-    public ValidationPolicy withMaxSizeBytes(long bytes) {
+    public ValidationPolicy withMaxPixels(long value) {
         return new ValidationPolicy(
                 allowedContainers,
                 allowedVideoCodecs,
-                bytes,
+                maxSizeBytes,
+                maxDurationSeconds,
+                value,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxFrameRate(double value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
                 maxDurationSeconds,
                 maxPixels,
-                decodeCheckFrames);
+                decodeCheckFrames,
+                value,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxFrames(long value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                value,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxFrameGapSeconds(double value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                value,
+                maxOutputBytes,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxOutputBytes(long value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                value,
+                maxStepCpu);
+    }
+
+    public ValidationPolicy withMaxStepCpu(Duration value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                value);
+    }
+
+    /** The limits of a native step with this wall-clock deadline. */
+    public StepLimits step(Duration wall) {
+        return new StepLimits(wall, maxStepCpu);
     }
 }

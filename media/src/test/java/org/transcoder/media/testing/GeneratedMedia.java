@@ -107,26 +107,12 @@ public final class GeneratedMedia {
         }
         String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
         Path tmp = dir().resolve(".tmp-" + ProcessHandle.current().pid() + "-" + name);
-        FfmpegBinaries bin = FfmpegBinaries.get();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(bin.ffmpeg().toString());
-        cmd.addAll(List.of("-hide_banner", "-nostdin", "-v", "error", "-y"));
-        cmd.addAll(args);
+        List<String> all = new ArrayList<>(args);
         if (!ext.isEmpty()) {
-            cmd.addAll(List.of("-f", muxerFor(ext)));
+            all.addAll(List.of("-f", muxerFor(ext)));
         }
-        cmd.add(tmp.toString());
         try {
-            ProcessResult r = NativeProcess.run(cmd, bin.environment(), Duration.ofMinutes(10));
-            if (r.exitCode() != 0) {
-                throw new IllegalStateException(
-                        "Generating "
-                                + name
-                                + " failed (exit "
-                                + r.exitCode()
-                                + "): "
-                                + r.stderrTail());
-            }
+            ffmpeg(all, tmp);
             Files.move(
                     tmp,
                     target,
@@ -144,6 +130,32 @@ public final class GeneratedMedia {
         }
     }
 
+    /**
+     * Runs the bundled ffmpeg with {@code args} (inputs, filters, codecs, muxer) into {@code out}.
+     */
+    public static void ffmpeg(List<String> args, Path out) {
+        FfmpegBinaries bin = FfmpegBinaries.get();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin.ffmpeg().toString());
+        cmd.addAll(List.of("-hide_banner", "-nostdin", "-v", "error", "-y"));
+        cmd.addAll(args);
+        cmd.add(out.toString());
+        try {
+            ProcessResult r = NativeProcess.run(cmd, bin.environment(), Duration.ofMinutes(10));
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException(
+                        "Generating "
+                                + out.getFileName()
+                                + " failed (exit "
+                                + r.exitCode()
+                                + "): "
+                                + r.stderrTail());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Generating " + out.getFileName(), e);
+        }
+    }
+
     private static String muxerFor(String ext) {
         return switch (ext) {
             case ".mp4", ".m4v" -> "mp4";
@@ -151,6 +163,7 @@ public final class GeneratedMedia {
             case ".webm" -> "webm";
             case ".ts" -> "mpegts";
             case ".mov" -> "mov";
+            case ".h264" -> "h264";
             default -> throw new IllegalArgumentException("No muxer known for " + ext);
         };
     }

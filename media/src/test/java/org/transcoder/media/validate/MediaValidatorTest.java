@@ -54,38 +54,16 @@ class MediaValidatorTest {
 
     @Test
     void tooManyPixels() throws MediaException {
-        ValidationPolicy p = ValidationPolicy.defaults();
-        ValidationPolicy small =
-                new ValidationPolicy(
-                        p.allowedContainers(),
-                        p.allowedVideoCodecs(),
-                        p.maxSizeBytes(),
-                        p.maxDurationSeconds(),
-                        640 * 480,
-                        10);
+        ValidationPolicy small = ValidationPolicy.defaults().withMaxPixels(640 * 480);
         assertRejected(small, CLIP, ReasonCode.TOO_MANY_PIXELS, "1080x720");
     }
 
     @Test
     void unsupportedCodecAndContainer() throws MediaException {
-        ValidationPolicy p = ValidationPolicy.defaults();
-        ValidationPolicy noH264 =
-                new ValidationPolicy(
-                        p.allowedContainers(),
-                        Set.of("vp9"),
-                        p.maxSizeBytes(),
-                        p.maxDurationSeconds(),
-                        p.maxPixels(),
-                        10);
+        ValidationPolicy noH264 = ValidationPolicy.defaults().withAllowedVideoCodecs(Set.of("vp9"));
         assertRejected(noH264, CLIP, ReasonCode.UNSUPPORTED_CODEC, "'h264'");
         ValidationPolicy onlyWebm =
-                new ValidationPolicy(
-                        Set.of("webm"),
-                        p.allowedVideoCodecs(),
-                        p.maxSizeBytes(),
-                        p.maxDurationSeconds(),
-                        p.maxPixels(),
-                        10);
+                ValidationPolicy.defaults().withAllowedContainers(Set.of("webm"));
         assertRejected(onlyWebm, CLIP, ReasonCode.UNSUPPORTED_CONTAINER, "mov,mp4");
     }
 

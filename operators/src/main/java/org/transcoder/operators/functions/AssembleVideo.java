@@ -143,6 +143,7 @@ public class AssembleVideo
 
     private void advance(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
         int done = 0;
+        long outputBytes = 0;
         List<String> keys = p.taskKeys();
         for (String k : keys) {
             TaskResult r = results.get(k);
@@ -158,7 +159,22 @@ public class AssembleVideo
                         out);
                 return;
             }
+            for (SegmentInfo s : r.getSegments()) {
+                outputBytes += s.getBytes();
+            }
             done++;
+        }
+        // Each native output is capped on its own (-fs); this is the whole video's, checked as
+        // its tasks finish, so a video over it ends before the rest of it is encoded.
+        long cap = settings.validation().maxOutputBytes();
+        if (outputBytes > cap) {
+            fail(
+                    p,
+                    ReasonCode.OUTPUT_TOO_LARGE,
+                    "The video's outputs passed the cap of " + cap + " bytes",
+                    ctx,
+                    out);
+            return;
         }
         if (done < keys.size()) {
             VideoRecord progress =

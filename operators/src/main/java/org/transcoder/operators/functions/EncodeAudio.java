@@ -42,10 +42,10 @@ public class EncodeAudio extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
-            MediaInfo info = sourceInfo(task, source.path());
+            MediaInfo info = sourceInfo(task, source.path(), settings.validation());
             Path out = scratch.resolve("out");
             AudioStream audio =
-                    new AudioEncoder(settings.taskTimeout())
+                    new AudioEncoder(settings.taskTimeout(), settings.validation())
                             .encode(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
             Path dir = out.resolve(HlsPackager.AUDIO_DIR);

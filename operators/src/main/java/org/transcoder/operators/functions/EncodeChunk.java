@@ -30,7 +30,7 @@ public class EncodeChunk extends MediaTaskFunction {
     private transient volatile double lastFps;
 
     public EncodeChunk(OperatorSettings settings) {
-        this(settings, () -> new FfmpegChunkEncoder(settings.taskTimeout()));
+        this(settings, () -> new FfmpegChunkEncoder(settings.taskTimeout(), settings.validation()));
     }
 
     public EncodeChunk(

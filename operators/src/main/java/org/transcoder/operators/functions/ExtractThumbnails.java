@@ -36,10 +36,15 @@ public class ExtractThumbnails extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
-            MediaInfo info = sourceInfo(task, source.path());
+            MediaInfo info = sourceInfo(task, source.path(), settings.validation());
             EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
             Thumbnails t =
-                    ThumbnailExtractor.extract(source.path(), info, spec, scratch.resolve("out"));
+                    ThumbnailExtractor.extract(
+                            source.path(),
+                            info,
+                            spec,
+                            scratch.resolve("out"),
+                            settings.validation());
             for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
                 upload(
                         StorageLayout.videoFile(

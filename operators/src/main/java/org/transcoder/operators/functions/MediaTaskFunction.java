@@ -4,6 +4,7 @@ import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.validate.ValidationPolicy;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.MediaTask;
@@ -46,10 +47,11 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
     }
 
     /** The probe PrepareVideo sent along with the task, else (older tasks) a fresh one. */
-    protected static MediaInfo sourceInfo(MediaTask task, java.nio.file.Path source)
+    protected static MediaInfo sourceInfo(
+            MediaTask task, java.nio.file.Path source, ValidationPolicy policy)
             throws MediaException {
         return task.getSourceInfoJson() != null
                 ? Json.read(task.getSourceInfoJson(), MediaInfo.class)
-                : MediaProbe.probe(source);
+                : MediaProbe.probe(source, policy);
     }
 }

@@ -172,7 +172,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         String videoId = event.getVideoId();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(event.getSourceUri(), settings.allowedSources(), scratch)) {
-            MediaInfo info = MediaProbe.probe(source.path());
+            MediaInfo info = MediaProbe.probe(source.path(), settings.validation());
             VideoStreamInfo video =
                     new MediaValidator(settings.validation()).validate(source.path(), info);
             List<ChunkSpec> chunks =
@@ -181,7 +181,9 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
                     EncodeSpec.forSource(video, ladder)
                             .withThreadsPerEncode(settings.threadsPerEncode());
             for (ChunkSpec chunk : chunks) {
-                Path staged = ChunkSplitter.stage(source.path(), info, chunk, scratch);
+                Path staged =
+                        ChunkSplitter.stage(
+                                source.path(), info, chunk, scratch, settings.validation());
                 try {
                     storage.put(
                             StorageLayout.stagedChunk(videoId, generation, chunk.index()), staged);

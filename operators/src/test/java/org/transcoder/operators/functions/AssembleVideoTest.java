@@ -63,7 +63,14 @@ class AssembleVideoTest {
 
     @BeforeEach
     void open() throws Exception {
-        settings = OperatorSettings.defaults("file://" + root, List.of());
+        open(OperatorSettings.defaults("file://" + root, List.of()));
+    }
+
+    private void open(OperatorSettings settings) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        this.settings = settings;
         harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new AssembleVideo(settings)),
@@ -194,6 +201,27 @@ class AssembleVideoTest {
         assertThat(staged).doesNotExist();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    /**
+     * Chunk 0 brings 1.0 MB of segments, chunk 1 another 0.85 MB: over a 1.5 MB cap, the video
+     * fails as the result that passes it arrives, before the rest of its tasks.
+     */
+    @Test
+    void outputsOverTheCapFailTheVideo() throws Exception {
+        open(settings.withValidation(settings.validation().withMaxOutputBytes(1_500_000)));
+        String id = "vid-big";
+        harness.processElement1(plan(id), START);
+        harness.processElement2(chunk(id, 0), START);
+        assertThat(records().get(records().size() - 1).getStatus())
+                .isEqualTo(VideoStatus.PROCESSING);
+        harness.processElement2(chunk(id, 1), START);
+
+        VideoRecord last = records().get(records().size() - 1);
+        assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(last.getReasonCode()).isEqualTo(ReasonCode.OUTPUT_TOO_LARGE.name());
+        assertThat(last.getMessage()).contains("1500000");
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

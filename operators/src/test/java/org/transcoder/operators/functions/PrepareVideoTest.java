@@ -36,6 +36,7 @@ import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.testing.Fixtures;
+import org.transcoder.media.testing.HostileMedia;
 import org.transcoder.media.validate.MediaValidator;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
@@ -61,6 +62,9 @@ class PrepareVideoTest {
     @TempDir Path root;
     @TempDir Path workDir;
 
+    /** A second source root, for uploads the tests make. */
+    @TempDir Path uploads;
+
     private OperatorSettings settings;
     private KeyedOneInputStreamOperatorTestHarness<String, UploadEvent, UploadEvent> accept;
     private OneInputStreamOperatorTestHarness<UploadEvent, Preparation> prepare;
@@ -71,7 +75,8 @@ class PrepareVideoTest {
     void open() throws Exception {
         OperatorSettings d =
                 OperatorSettings.defaults(
-                        "file://" + root, List.of(Fixtures.dir().toUri().toString()));
+                        "file://" + root,
+                        List.of(Fixtures.dir().toUri().toString(), uploads.toUri().toString()));
         settings =
                 new OperatorSettings(
                         d.outputRoot(),
@@ -287,6 +292,32 @@ class PrepareVideoTest {
         event.setProfile("no-such-ladder");
         process(event);
         assertFailedOnly("vid-profile", ReasonCode.INVALID_EVENT);
+    }
+
+    /**
+     * An HLS playlist of /etc/passwd named as a playlist. Under its own name FFmpeg's hls demuxer
+     * would take it (and the allowlist refuse it: UNSUPPORTED_CONTAINER, see HostileInputTest);
+     * FFmpeg sees the neutral name instead, so no demuxer recognises it at all.
+     */
+    @Test
+    void aPlaylistUploadIsOpenedUnderANeutralNameAndReadsNothingItNames() throws Exception {
+        Path playlist =
+                Files.writeString(
+                        uploads.resolve("evil.m3u8"),
+                        "#EXTM3U\n#EXTINF:10.0,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n");
+        process(UploadEvent.of("vid-playlist", playlist.toUri().toString()));
+        assertFailedOnly("vid-playlist", ReasonCode.CORRUPT_INPUT);
+        assertThat(statuses().get(1).getMessage()).doesNotContain("root:");
+    }
+
+    /** 10 minutes of 16x16 frames at 1000 fps: refused from its packet timestamps, in seconds. */
+    @Test
+    void aThousandFramesPerSecondIsTooHighAFrameRate() throws Exception {
+        Path upload = Files.copy(HostileMedia.thousandFps10Minutes(), uploads.resolve("fast.mkv"));
+        long start = System.nanoTime();
+        process(UploadEvent.of("vid-1000fps", upload.toUri().toString()));
+        assertFailedOnly("vid-1000fps", ReasonCode.TOO_HIGH_FRAME_RATE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     private void assertFailedOnly(String videoId, ReasonCode reason) throws Exception {

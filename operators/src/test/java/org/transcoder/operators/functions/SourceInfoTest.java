@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.testing.Fixtures;
+import org.transcoder.media.validate.ValidationPolicy;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.model.MediaTask;
 
@@ -19,12 +20,17 @@ class SourceInfoTest {
         MediaInfo probed = MediaProbe.probe(clip);
 
         MediaTask restored = new MediaTask(); // as from a savepoint of an earlier version
-        assertThat(MediaTaskFunction.sourceInfo(restored, clip)).isEqualTo(probed);
+        assertThat(MediaTaskFunction.sourceInfo(restored, clip, ValidationPolicy.defaults()))
+                .isEqualTo(probed);
 
         MediaTask carrying = new MediaTask();
         carrying.setSourceInfoJson(Json.write(probed.withoutFrameList()));
         // A path that does not exist: probing it would fail with SOURCE_MISSING.
-        assertThat(MediaTaskFunction.sourceInfo(carrying, Path.of("/nonexistent/clip.mp4")))
+        assertThat(
+                        MediaTaskFunction.sourceInfo(
+                                carrying,
+                                Path.of("/nonexistent/clip.mp4"),
+                                ValidationPolicy.defaults()))
                 .isEqualTo(probed.withoutFrameList());
     }
 }
