@@ -200,8 +200,16 @@ public final class LocalMode implements Callable<Integer> {
                 }
             }
             if (stopRequested.getCount() > 0 && !exit) {
-                System.out.println(
-                        "Job keeps running; publish more events to the 'video-uploads' topic. Ctrl-C to stop.");
+                var services = pipeline.services();
+                System.out.printf(
+                        Locale.ROOT,
+                        "Job keeps running. Ctrl-C to stop. From another terminal:%n"
+                                + "  upload: bin/transcoder upload --bootstrap-servers %s"
+                                + " --storage %s FILE...%n"
+                                + "  status: bin/transcoder status --redis-uri %s VIDEO_ID...%n",
+                        services.kafka().bootstrapServers(),
+                        work.resolve("uploads").toUri(),
+                        services.redis().settings().redisUri());
                 stopRequested.await();
             }
             boolean bySignal = stopRequested.getCount() == 0;
