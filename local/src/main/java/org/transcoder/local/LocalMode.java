@@ -9,20 +9,25 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.embedded.Persistence;
+import org.transcoder.media.MediaException;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.probe.VideoStreamInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,7 +119,27 @@ public final class LocalMode implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Before anything logs: Log4j's file appender goes to the work directory (quiet terminal).
+        System.setProperty(
+                "transcoder.log.file", logFile(workDirArgument(args)).toAbsolutePath().toString());
         System.exit(new CommandLine(new LocalMode()).execute(args));
+    }
+
+    /** The --work-dir of these arguments, or the default, without parsing the rest. */
+    static Path workDirArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--work-dir") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--work-dir=")) {
+                return Path.of(args[i].substring("--work-dir=".length()));
+            }
+        }
+        return new LocalMode().workDir;
+    }
+
+    static Path logFile(Path workDir) {
+        return workDir.resolve("transcoder.log");
     }
 
     @Override
@@ -137,14 +162,16 @@ public final class LocalMode implements Callable<Integer> {
             var services = pipeline.services();
             System.out.printf(
                     Locale.ROOT,
-                    "Up. Dashboard: %s | Kafka: %s | S3: %s (bucket %s, files in %s) | PostgreSQL: %s | Redis: %s%n",
+                    "Up:%n  dashboard   %s%n  kafka       %s%n  s3          %s (bucket %s, files in %s)%n"
+                            + "  postgresql  %s%n  redis       %s%n  log         %s%n",
                     port > 0 ? "http://localhost:" + port : "off",
                     services.kafka().bootstrapServers(),
                     services.s3().endpoint(),
                     "transcoder",
                     work.resolve("services/s3"),
                     services.postgres().settings().url(),
-                    services.redis().settings().redisUri());
+                    services.redis().settings().redisUri(),
+                    logFile(work));
             Set<String> waitFor = new LinkedHashSet<>(pipeline.inFlightAtStart());
             pipeline.restoredFrom()
                     .ifPresent(
@@ -162,6 +189,8 @@ public final class LocalMode implements Callable<Integer> {
                 files.add(sample());
             }
             int failed = 0;
+            Map<String, VideoProgress.Source> sources = new LinkedHashMap<>();
+            Map<String, Long> started = new LinkedHashMap<>();
             for (Path f : files) {
                 Path abs = f.toAbsolutePath().normalize();
                 if (!Files.isRegularFile(abs)) {
@@ -178,11 +207,14 @@ public final class LocalMode implements Callable<Integer> {
                     // The job would ignore the same upload again (it dedupes by source).
                     System.out.println(
                             "'" + id + "' was done in an earlier run (--fresh to start over):");
-                    print(known.get(), work);
+                    new VideoProgress(id, VideoProgress.Source.UNKNOWN, -1, System.out)
+                            .summary(known.get(), outputDir(work, id), null);
                     failed += known.get().getStatus() == VideoStatus.FAILED ? 1 : 0;
                     continue;
                 }
                 if (known.isEmpty()) {
+                    sources.put(id, describe(abs));
+                    started.put(id, System.nanoTime());
                     upload(abs, uploaded);
                     pipeline.submit(UploadEvent.of(id, uri));
                     System.out.println("Uploaded " + abs + " as video '" + id + "'");
@@ -190,17 +222,23 @@ public final class LocalMode implements Callable<Integer> {
                 waitFor.add(id);
             }
             for (String id : waitFor) {
-                Optional<VideoRecord> r = await(pipeline, id);
-                if (r.isEmpty()) {
-                    break; // stop requested
-                }
-                print(r.get(), work);
-                if (r.get().getStatus() == VideoStatus.FAILED) {
-                    failed++;
+                try (VideoProgress progress =
+                        new VideoProgress(
+                                id,
+                                sources.getOrDefault(id, VideoProgress.Source.UNKNOWN),
+                                started.getOrDefault(id, System.nanoTime()),
+                                System.out)) {
+                    Optional<VideoRecord> r = await(pipeline, id, progress);
+                    if (r.isEmpty()) {
+                        break; // stop requested
+                    }
+                    progress.summary(r.get(), outputDir(work, id), null);
+                    if (r.get().getStatus() == VideoStatus.FAILED) {
+                        failed++;
+                    }
                 }
             }
             if (stopRequested.getCount() > 0 && !exit) {
-                var services = pipeline.services();
                 System.out.printf(
                         Locale.ROOT,
                         "Job keeps running. Ctrl-C to stop. From another terminal:%n"
@@ -233,13 +271,15 @@ public final class LocalMode implements Callable<Integer> {
     }
 
     /** The video's completion record, or empty if a stop was requested first. */
-    private Optional<VideoRecord> await(LocalPipeline pipeline, String id) throws Exception {
+    private Optional<VideoRecord> await(LocalPipeline pipeline, String id, VideoProgress progress)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (stopRequested.getCount() > 0) {
             Optional<VideoRecord> r = pipeline.pollTerminal(id, Duration.ofMillis(500));
             if (r.isPresent()) {
                 return r;
             }
+            pipeline.cached(id).filter(c -> !isTerminal(c)).ifPresent(progress::update);
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
                         "No completion record for " + id + " within " + timeoutSeconds + " s");
@@ -304,35 +344,20 @@ public final class LocalMode implements Callable<Integer> {
         System.out.println("Deleted the earlier state in " + work);
     }
 
-    private static void print(VideoRecord r, Path work) {
-        System.out.printf(Locale.ROOT, "%n%s: %s%n", r.getVideoId(), r.getStatus());
-        if (r.getReasonCode() != null) {
-            System.out.printf(
-                    Locale.ROOT, "  reason:   %s — %s%n", r.getReasonCode(), r.getMessage());
-        }
-        if (r.getManifestUri() != null) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "  master:   %s%n  poster:   %s%n  duration: %.2f s%n",
-                    r.getManifestUri(),
-                    r.getPosterUri(),
-                    r.getDurationSeconds());
-            // The embedded S3 keeps its objects as files: play this with any HLS player.
-            Path onDisk =
-                    work.resolve("services/s3/transcoder/videos")
-                            .resolve(r.getVideoId())
-                            .resolve("master.m3u8");
-            System.out.printf(Locale.ROOT, "  on disk:  %s%n", onDisk);
-            for (RenditionRecord rr : r.getRenditions()) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "  %-6s %4dx%-4d %8d b/s  %s%n",
-                        rr.getName(),
-                        rr.getWidth(),
-                        rr.getHeight(),
-                        rr.getBandwidth(),
-                        rr.getCodecs());
-            }
+    /** Where the embedded S3 keeps a video's objects as files: any HLS player plays them. */
+    private static Path outputDir(Path work, String videoId) {
+        return work.resolve("services/s3/transcoder/videos").resolve(videoId);
+    }
+
+    /** The source's length and frame rate, for the progress bar's speed (unknown if unreadable). */
+    private static VideoProgress.Source describe(Path file) {
+        try {
+            MediaInfo info = MediaProbe.probe(file);
+            return new VideoProgress.Source(
+                    info.durationSeconds(),
+                    info.video().map(VideoStreamInfo::avgFrameRate).orElse(0.0));
+        } catch (MediaException e) {
+            return VideoProgress.Source.UNKNOWN; // the job says why, in the summary
         }
     }
 

@@ -580,6 +580,11 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /** The video's record in the Redis cache (refreshed on every status and progress change). */
+    public Optional<VideoRecord> cached(String videoId) {
+        return MetadataStore.cached(config.redis(), videoId);
+    }
+
     public Optional<VideoRecord> metadata(String videoId) throws Exception {
         try (MetadataStore store = new MetadataStore(config.jdbc(), config.redis())) {
             return store.find(videoId);

@@ -41,13 +41,19 @@ class SourceFilesTest {
     }
 
     @Test
-    void aFileUnderTheRootIsReadInPlace() throws Exception {
+    void aFileUnderTheRootIsReadInPlaceUnderTheNeutralName() throws Exception {
         try (SourceFiles.LocalSource s =
                 SourceFiles.open(
                         root.resolve("good.mp4").toUri().toString(), roots, tmp.resolve("s"))) {
-            assertThat(s.path()).isEqualTo(root.resolve("good.mp4").toRealPath());
-            assertThat(s.temporary()).isFalse();
+            // A link in scratch space: FFmpeg sees "source", never the uploader's name.
+            assertThat(s.path()).isEqualTo(tmp.resolve("s").resolve(SourceFiles.NEUTRAL_NAME));
+            assertThat(s.path()).isSymbolicLink();
+            assertThat(s.path().toRealPath()).isEqualTo(root.resolve("good.mp4").toRealPath());
         }
+        assertThat(tmp.resolve("s").resolve(SourceFiles.NEUTRAL_NAME))
+                .as("closing removes the link")
+                .doesNotExist();
+        assertThat(root.resolve("good.mp4")).as("and only the link").exists();
     }
 
     /**
@@ -134,7 +140,7 @@ class SourceFilesTest {
                             ((Path) c[1]).toUri().toString(),
                             (SourceUri.Roots) c[0],
                             tmp.resolve("s"))) {
-                assertThat(s.path()).isEqualTo(root.resolve("good.mp4").toRealPath());
+                assertThat(s.path().toRealPath()).isEqualTo(root.resolve("good.mp4").toRealPath());
             }
         }
     }
