@@ -23,6 +23,8 @@ import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.embedded.Persistence;
+import org.transcoder.local.web.MetadataCatalog;
+import org.transcoder.local.web.WatchServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +80,20 @@ public final class LocalMode implements Callable<Integer> {
     int port = 8081;
 
     @Option(
+            names = "--watch-port",
+            description =
+                    "Port of the watch page and its origin, -1 for none; a free one if taken"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int watchPort = WatchServer.DEFAULT_PORT;
+
+    @Option(
+            names = "--watch-host",
+            description =
+                    "Address the watch page listens on; 0.0.0.0 shows it to the network"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String watchHost = WatchServer.DEFAULT_HOST;
+
+    @Option(
             names = "--exit",
             description =
                     "Exit when the given files (and videos resumed from an earlier run) are done"
@@ -113,11 +129,22 @@ public final class LocalMode implements Callable<Integer> {
         System.out.println(
                 "Starting Kafka, S3, PostgreSQL, Redis and the Flink job in " + work + " ...");
         try (LocalPipeline pipeline =
-                LocalPipeline.start(
-                        LocalPipeline.Settings.defaults(work)
-                                .withEncodeParallelism(parallelism)
-                                .withWebUiPort(port)
-                                .withPersistence(Persistence.KEEP))) {
+                        LocalPipeline.start(
+                                LocalPipeline.Settings.defaults(work)
+                                        .withEncodeParallelism(parallelism)
+                                        .withWebUiPort(port)
+                                        .withPersistence(Persistence.KEEP));
+                MetadataCatalog catalog =
+                        new MetadataCatalog(pipeline.config().jdbc(), pipeline.config().redis());
+                WatchServer watch =
+                        watchPort < 0
+                                ? null
+                                : WatchServer.start(
+                                        watchHost,
+                                        watchPort,
+                                        pipeline.videosDir(),
+                                        catalog,
+                                        null)) {
             // Again: something started with the pipeline installs its own SIGTERM handler.
             handleStopSignals();
             var services = pipeline.services();
@@ -131,6 +158,7 @@ public final class LocalMode implements Callable<Integer> {
                     work.resolve("services/s3"),
                     services.postgres().settings().url(),
                     services.redis().settings().redisUri());
+            System.out.println("Watch page: " + (watch == null ? "off" : watch.url()));
             Set<String> waitFor = new LinkedHashSet<>(pipeline.inFlightAtStart());
             pipeline.restoredFrom()
                     .ifPresent(
@@ -163,7 +191,7 @@ public final class LocalMode implements Callable<Integer> {
                     // The job would ignore the same upload again (it dedupes by source).
                     System.out.println(
                             "'" + id + "' was done in an earlier run (--fresh to start over):");
-                    print(known.get(), work);
+                    print(known.get(), work, watch);
                     failed += known.get().getStatus() == VideoStatus.FAILED ? 1 : 0;
                     continue;
                 }
@@ -178,7 +206,7 @@ public final class LocalMode implements Callable<Integer> {
                 if (r.isEmpty()) {
                     break; // stop requested
                 }
-                print(r.get(), work);
+                print(r.get(), work, watch);
                 if (r.get().getStatus() == VideoStatus.FAILED) {
                     failed++;
                 }
@@ -280,7 +308,7 @@ public final class LocalMode implements Callable<Integer> {
         System.out.println("Deleted the earlier state in " + work);
     }
 
-    private static void print(VideoRecord r, Path work) {
+    private static void print(VideoRecord r, Path work, WatchServer watch) {
         System.out.printf(Locale.ROOT, "%n%s: %s%n", r.getVideoId(), r.getStatus());
         if (r.getReasonCode() != null) {
             System.out.printf(
@@ -308,6 +336,9 @@ public final class LocalMode implements Callable<Integer> {
                         rr.getHeight(),
                         rr.getBandwidth(),
                         rr.getCodecs());
+            }
+            if (watch != null) {
+                System.out.printf(Locale.ROOT, "  watch:    %s%n", watch.watchUrl(r.getVideoId()));
             }
         }
     }
