@@ -157,8 +157,8 @@ final class Pages {
                     <span id="time" class="time">0:00 / 0:00</span>
                     <label class="quality">Quality
                       <select id="quality"><option value="-1">Auto</option></select></label>
-                    <button id="mute" type="button" aria-label="Mute">&#128264;</button>
-                    <button id="fullscreen" type="button" aria-label="Full screen">&#9974;</button>
+                    <button id="mute" type="button" class="text">Mute</button>
+                    <button id="fullscreen" type="button" class="text">Full screen</button>
                   </div>
                 </div>
                 <script src="/static/hls.min.js"></script>

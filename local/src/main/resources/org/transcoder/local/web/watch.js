@@ -95,8 +95,7 @@
   }
   mute.addEventListener('click', function () {
     video.muted = !video.muted;
-    mute.textContent = video.muted ? '\uD83D\uDD07' : '\uD83D\uDD08';
-    mute.setAttribute('aria-label', video.muted ? 'Unmute' : 'Mute');
+    mute.textContent = video.muted ? 'Unmute' : 'Mute';
   });
   fullscreen.addEventListener('click', function () {
     if (document.fullscreenElement) {
