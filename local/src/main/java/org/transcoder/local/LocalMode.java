@@ -24,6 +24,8 @@ import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.embedded.Persistence;
+import org.transcoder.local.web.MetadataCatalog;
+import org.transcoder.local.web.WatchServer;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
@@ -81,6 +83,20 @@ public final class LocalMode implements Callable<Integer> {
             names = "--port",
             description = "Flink dashboard port, -1 for none (default: ${DEFAULT-VALUE}).")
     int port = 8081;
+
+    @Option(
+            names = "--watch-port",
+            description =
+                    "Port of the watch page and its origin, -1 for none; a free one if taken"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int watchPort = WatchServer.DEFAULT_PORT;
+
+    @Option(
+            names = "--watch-host",
+            description =
+                    "Address the watch page listens on; 0.0.0.0 shows it to the network"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String watchHost = WatchServer.DEFAULT_HOST;
 
     @Option(
             names = "--exit",
@@ -152,11 +168,22 @@ public final class LocalMode implements Callable<Integer> {
         System.out.println(
                 "Starting Kafka, S3, PostgreSQL, Redis and the Flink job in " + work + " ...");
         try (LocalPipeline pipeline =
-                LocalPipeline.start(
-                        LocalPipeline.Settings.defaults(work)
-                                .withEncodeParallelism(parallelism)
-                                .withWebUiPort(port)
-                                .withPersistence(Persistence.KEEP))) {
+                        LocalPipeline.start(
+                                LocalPipeline.Settings.defaults(work)
+                                        .withEncodeParallelism(parallelism)
+                                        .withWebUiPort(port)
+                                        .withPersistence(Persistence.KEEP));
+                MetadataCatalog catalog =
+                        new MetadataCatalog(pipeline.config().jdbc(), pipeline.config().redis());
+                WatchServer watch =
+                        watchPort < 0
+                                ? null
+                                : WatchServer.start(
+                                        watchHost,
+                                        watchPort,
+                                        pipeline.videosDir(),
+                                        catalog,
+                                        null)) {
             // Again: something started with the pipeline installs its own SIGTERM handler.
             handleStopSignals();
             var services = pipeline.services();
@@ -172,6 +199,8 @@ public final class LocalMode implements Callable<Integer> {
                     services.postgres().settings().url(),
                     services.redis().settings().redisUri(),
                     logFile(work));
+
+            System.out.println("Watch page: " + (watch == null ? "off" : watch.url()));
             Set<String> waitFor = new LinkedHashSet<>(pipeline.inFlightAtStart());
             pipeline.restoredFrom()
                     .ifPresent(
@@ -208,7 +237,7 @@ public final class LocalMode implements Callable<Integer> {
                     System.out.println(
                             "'" + id + "' was done in an earlier run (--fresh to start over):");
                     new VideoProgress(id, VideoProgress.Source.UNKNOWN, -1, System.out)
-                            .summary(known.get(), outputDir(work, id), null);
+                            .summary(known.get(), outputDir(work, id), watchUrl(watch, id));
                     failed += known.get().getStatus() == VideoStatus.FAILED ? 1 : 0;
                     continue;
                 }
@@ -232,7 +261,7 @@ public final class LocalMode implements Callable<Integer> {
                     if (r.isEmpty()) {
                         break; // stop requested
                     }
-                    progress.summary(r.get(), outputDir(work, id), null);
+                    progress.summary(r.get(), outputDir(work, id), watchUrl(watch, id));
                     if (r.get().getStatus() == VideoStatus.FAILED) {
                         failed++;
                     }
@@ -342,6 +371,10 @@ public final class LocalMode implements Callable<Integer> {
             }
         }
         System.out.println("Deleted the earlier state in " + work);
+    }
+
+    private static String watchUrl(WatchServer watch, String videoId) {
+        return watch == null ? null : watch.watchUrl(videoId).toString();
     }
 
     /** Where the embedded S3 keeps a video's objects as files: any HLS player plays them. */

@@ -608,6 +608,20 @@ public final class LocalPipeline implements AutoCloseable {
         return outputDir;
     }
 
+    /**
+     * Where the published videos lie as files ({@code {id}/master.m3u8}, ...): the embedded S3's
+     * bucket directory, or the file output's. The watch page serves this tree.
+     */
+    public Path videosDir() {
+        Path root =
+                settings.fileOutput()
+                        ? outputDir
+                        : settings.workDir()
+                                .resolve("services/s3")
+                                .resolve(EmbeddedServices.BUCKET);
+        return root.resolve("videos");
+    }
+
     public JobClient job() {
         return job;
     }

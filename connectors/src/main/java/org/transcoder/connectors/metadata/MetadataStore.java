@@ -105,6 +105,36 @@ public class MetadataStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The most recently updated videos, newest first, at most {@code limit} (a list page). One
+     * query per video on top of the listing: a page of a few hundred rows locally, not a report.
+     */
+    public List<VideoRecord> recent(int limit) {
+        try {
+            Connection c = connection();
+            c.setAutoCommit(true);
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "SELECT video_id FROM videos ORDER BY updated_at DESC, video_id"
+                                    + " LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            List<VideoRecord> videos = new ArrayList<>();
+            for (String id : ids) {
+                select(c, id, false).ifPresent(videos::add);
+            }
+            return videos;
+        } catch (SQLException e) {
+            throw new MetadataException("cannot list videos", e);
+        }
+    }
+
     /** The cached record, from Redis (what a video page reads). */
     public Optional<VideoRecord> cached(String videoId) {
         return cached(redis, videoId);

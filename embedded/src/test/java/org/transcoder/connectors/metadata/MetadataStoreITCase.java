@@ -109,6 +109,24 @@ class MetadataStoreITCase {
     }
 
     @Test
+    void recentListsTheNewestFirst() {
+        long now = System.currentTimeMillis();
+        VideoRecord older = VideoRecord.received("recent-older", "s3://up/o.mp4", Map.of());
+        older.setUpdatedAtMillis(now + 3_600_000L);
+        VideoRecord newer = VideoRecord.processing("recent-newer", "s3://up/n.mp4", 40);
+        newer.setUpdatedAtMillis(now + 7_200_000L); // later than every other test's rows
+        store.upsert(older);
+        store.upsert(newer);
+
+        assertThat(store.recent(2))
+                .extracting(VideoRecord::getVideoId)
+                .containsExactly("recent-newer", "recent-older");
+        VideoRecord first = store.recent(1).get(0);
+        assertThat(first.getStatus()).isEqualTo(VideoStatus.PROCESSING);
+        assertThat(first.getProgressPercent()).isEqualTo(40);
+    }
+
+    @Test
     void renditionsAreReplaced() throws Exception {
         store.upsert(
                 VideoRecord.ready(

@@ -1,0 +1,230 @@
+// The watch page's player: hls.js on the video element, custom controls with a seek bar that
+// previews the storyboard tile under the pointer, and a quality menu of every rung plus Auto.
+// Every text it shows is set with textContent; URLs come from the page's data attributes.
+(function () {
+  'use strict';
+  const player = document.getElementById('player');
+  const video = document.getElementById('video');
+  const play = document.getElementById('play');
+  const seek = document.getElementById('seek');
+  const time = document.getElementById('time');
+  const quality = document.getElementById('quality');
+  const mute = document.getElementById('mute');
+  const fullscreen = document.getElementById('fullscreen');
+  const preview = document.getElementById('preview');
+  const tile = document.getElementById('preview-tile');
+  const previewTime = document.getElementById('preview-time');
+  const src = player.dataset.src;
+  let hls = null;
+  let seeking = false;
+
+  function clock(t) {
+    if (!isFinite(t)) { return '0:00'; }
+    const s = Math.floor(t % 60);
+    const m = Math.floor(t / 60) % 60;
+    const h = Math.floor(t / 3600);
+    const ss = String(s).padStart(2, '0');
+    return h > 0 ? h + ':' + String(m).padStart(2, '0') + ':' + ss : m + ':' + ss;
+  }
+
+  function showError(text) {
+    let box = document.getElementById('error');
+    if (!box) {
+      box = document.createElement('p');
+      box.id = 'error';
+      box.className = 'error';
+      player.appendChild(box);
+    }
+    box.textContent = text;
+  }
+
+  // --- playback ---------------------------------------------------------------------------
+  // Chromium plays HLS natively too, without a quality menu: hls.js first whenever it can run.
+  if (window.Hls && Hls.isSupported()) {
+    hls = new Hls({ enableWorker: true });
+    hls.on(Hls.Events.MANIFEST_PARSED, function () { buildQualityMenu(); });
+    hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) { levelSwitched(data.level); });
+    hls.on(Hls.Events.ERROR, function (event, data) {
+      if (!data.fatal) { return; }
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+        hls.startLoad();
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+      } else {
+        showError('Cannot play this video: ' + data.details);
+        hls.destroy();
+      }
+    });
+    hls.loadSource(src);
+    hls.attachMedia(video);
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = src; // Safari: the browser picks the rung
+    quality.disabled = true;
+    quality.title = 'Chosen by the browser';
+  } else {
+    showError('This browser cannot play HLS (no Media Source Extensions).');
+  }
+
+  function toggle() {
+    if (video.paused || video.ended) {
+      video.play().catch(function (e) { showError('Playback did not start: ' + e.message); });
+    } else {
+      video.pause();
+    }
+  }
+  play.addEventListener('click', toggle);
+  video.addEventListener('click', toggle);
+  video.addEventListener('play', function () {
+    play.textContent = '\u23F8';
+    play.setAttribute('aria-label', 'Pause');
+  });
+  video.addEventListener('pause', function () {
+    play.textContent = '\u25B6';
+    play.setAttribute('aria-label', 'Play');
+  });
+  video.addEventListener('durationchange', function () {
+    seek.max = isFinite(video.duration) ? video.duration : 0;
+    updateTime();
+  });
+  video.addEventListener('timeupdate', function () {
+    if (!seeking) { seek.value = video.currentTime; }
+    updateTime();
+  });
+  function updateTime() {
+    time.textContent = clock(video.currentTime) + ' / ' + clock(video.duration);
+  }
+  mute.addEventListener('click', function () {
+    video.muted = !video.muted;
+    mute.textContent = video.muted ? 'Unmute' : 'Mute';
+  });
+  fullscreen.addEventListener('click', function () {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (player.requestFullscreen) {
+      player.requestFullscreen();
+    }
+  });
+  document.addEventListener('keydown', function (e) {
+    const tag = document.activeElement ? document.activeElement.tagName : '';
+    if ((e.key === ' ' || e.key === 'k') && tag !== 'INPUT' && tag !== 'SELECT' && tag !== 'BUTTON') {
+      e.preventDefault();
+      toggle();
+    }
+  });
+
+  // --- quality menu -----------------------------------------------------------------------
+  // hls.js orders its levels by bit rate, not as the master lists them: the menu goes by height.
+  function buildQualityMenu() {
+    const levels = hls.levels.map(function (l, i) { return { index: i, level: l }; });
+    levels.sort(function (a, b) {
+      return (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate);
+    });
+    levels.forEach(function (entry) {
+      const l = entry.level;
+      const option = document.createElement('option');
+      option.value = String(entry.index);
+      option.dataset.height = String(l.height);
+      option.textContent = l.height + 'p (' + l.width + '\u00D7' + l.height + ', ' +
+          Math.round(l.bitrate / 1000) + ' kb/s)';
+      quality.appendChild(option);
+    });
+    player.dataset.levels = String(levels.length);
+  }
+
+  quality.addEventListener('change', function () {
+    // currentLevel switches now (the buffer ahead is refetched in the chosen rung); -1 is Auto.
+    hls.currentLevel = Number(quality.value);
+  });
+
+  function levelSwitched(index) {
+    const level = hls.levels[index];
+    player.dataset.level = String(level.height);
+    const auto = quality.options[0];
+    auto.textContent = hls.autoLevelEnabled ? 'Auto (' + level.height + 'p)' : 'Auto';
+  }
+
+  // --- storyboard preview -----------------------------------------------------------------
+  // The VTT maps time ranges to tiles of the sprite: "storyboard.jpg#xywh=x,y,w,h".
+  let cues = [];
+  function seconds(stamp) {
+    return stamp.split(':').reduce(function (acc, part) { return acc * 60 + parseFloat(part); }, 0);
+  }
+  function parseStoryboard(text, base) {
+    const out = [];
+    text.replace(/\r/g, '').split(/\n\n+/).forEach(function (block) {
+      const lines = block.split('\n');
+      const at = lines.findIndex(function (l) { return l.indexOf('-->') >= 0; });
+      if (at < 0 || !lines[at + 1]) { return; }
+      const range = lines[at].split('-->');
+      const ref = new URL(lines[at + 1].trim(), base);
+      const xywh = /^#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(ref.hash);
+      if (!xywh) { return; }
+      out.push({
+        start: seconds(range[0].trim()),
+        end: seconds(range[1].trim().split(/\s+/)[0]),
+        sprite: ref.href.slice(0, ref.href.length - ref.hash.length),
+        x: Number(xywh[1]), y: Number(xywh[2]), w: Number(xywh[3]), h: Number(xywh[4])
+      });
+    });
+    return out;
+  }
+  const storyboardUrl = new URL(player.dataset.storyboard, document.baseURI);
+  fetch(storyboardUrl)
+    .then(function (r) { return r.ok ? r.text() : ''; })
+    .then(function (text) {
+      cues = parseStoryboard(text, storyboardUrl);
+      player.dataset.storyboardTiles = String(cues.length);
+    })
+    .catch(function () { cues = []; });
+
+  function cueAt(t) {
+    for (let i = 0; i < cues.length; i++) {
+      if (t >= cues[i].start && t < cues[i].end) { return cues[i]; }
+    }
+    return cues.length > 0 && t >= cues[cues.length - 1].end ? cues[cues.length - 1] : null;
+  }
+
+  function showPreview(fraction) {
+    const duration = video.duration;
+    if (!isFinite(duration) || duration <= 0) { return; }
+    fraction = Math.min(1, Math.max(0, fraction));
+    const t = fraction * duration;
+    const cue = cueAt(t);
+    previewTime.textContent = clock(t);
+    if (cue) {
+      tile.style.width = cue.w + 'px';
+      tile.style.height = cue.h + 'px';
+      tile.style.backgroundImage = 'url("' + cue.sprite + '")';
+      tile.style.backgroundPosition = (-cue.x) + 'px ' + (-cue.y) + 'px';
+      tile.hidden = false;
+    } else {
+      tile.hidden = true;
+    }
+    preview.hidden = false;
+    const bar = seek.getBoundingClientRect();
+    const box = player.getBoundingClientRect();
+    const width = preview.offsetWidth;
+    const center = bar.left - box.left + fraction * bar.width;
+    preview.style.left = Math.min(box.width - width, Math.max(0, center - width / 2)) + 'px';
+  }
+  function hidePreview() {
+    if (!seeking) { preview.hidden = true; }
+  }
+
+  seek.addEventListener('pointermove', function (e) {
+    const bar = seek.getBoundingClientRect();
+    showPreview((e.clientX - bar.left) / bar.width);
+  });
+  seek.addEventListener('pointerleave', hidePreview);
+  seek.addEventListener('pointerdown', function () { seeking = true; });
+  seek.addEventListener('input', function () {
+    // dragging or the arrow keys: the preview follows the knob, the video seeks with it
+    showPreview(Number(seek.value) / Number(seek.max || 1));
+    video.currentTime = Number(seek.value);
+  });
+  seek.addEventListener('change', function () {
+    seeking = false;
+    hidePreview();
+  });
+  seek.addEventListener('blur', function () { seeking = false; hidePreview(); });
+})();
