@@ -15,10 +15,10 @@ import org.transcoder.connectors.events.VideoStatus;
 
 /**
  * What local mode shows of one video: while it is transcoded, a live progress bar (tasks done of
- * the video's chunks, audio and thumbnails, as the metadata store's progress says; frames per
- * second and the speed as a multiple of real time, measured from the source's length and frame
- * rate; ETA), then a summary: status or reason, the rungs with resolution and measured bit rate,
- * output size, wall time, speed, where the files are and the watch page.
+ * the video's chunks, audio and thumbnails, as the metadata store's progress says; chunks encoded
+ * of all; frames per second and the speed as a multiple of real time, from the source's length and
+ * frame rate; ETA), then a summary: status or reason, the rungs with resolution and measured bit
+ * rate, output size, wall time, speed, where the files are and the watch page.
  *
  * <p>The bar is me.tongfei:progressbar on a terminal; where stdout is not one (CI, a pipe), a plain
  * line every 10 %, so logs stay readable.
@@ -59,7 +59,11 @@ final class VideoProgress implements AutoCloseable {
     /** A record of the video seen while it is in flight (RECEIVED, PROCESSING). */
     void update(VideoRecord r) {
         int percent = r.getProgressPercent();
-        String extra = rate(percent);
+        String extra =
+                (r.getChunksTotal() > 0
+                                ? r.getChunksDone() + "/" + r.getChunksTotal() + " chunks "
+                                : "")
+                        + rate(percent);
         if (bar != null) {
             bar.stepTo(percent);
             bar.setExtraMessage(r.getStatus() + (extra.isEmpty() ? "" : " " + extra));

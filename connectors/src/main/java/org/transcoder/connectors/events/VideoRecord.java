@@ -15,6 +15,8 @@ public class VideoRecord {
     private String videoId;
     private VideoStatus status;
     private int progressPercent;
+    private int chunksDone;
+    private int chunksTotal;
     private String reasonCode;
     private String message;
     private String sourceUri;
@@ -100,6 +102,24 @@ public class VideoRecord {
     /**
      * A machine-readable failure reason (CORRUPT_INPUT, INVALID_EVENT, ...); null unless FAILED.
      */
+    /** Chunks of the video encoded so far (0 until its plan is known). */
+    public int getChunksDone() {
+        return chunksDone;
+    }
+
+    public void setChunksDone(int chunksDone) {
+        this.chunksDone = chunksDone;
+    }
+
+    /** Chunks the video was cut into (0 until its plan is known). */
+    public int getChunksTotal() {
+        return chunksTotal;
+    }
+
+    public void setChunksTotal(int chunksTotal) {
+        this.chunksTotal = chunksTotal;
+    }
+
     public String getReasonCode() {
         return reasonCode;
     }
@@ -181,6 +201,8 @@ public class VideoRecord {
         r.videoId = videoId;
         r.status = status;
         r.progressPercent = progressPercent;
+        r.chunksDone = chunksDone;
+        r.chunksTotal = chunksTotal;
         r.reasonCode = reasonCode;
         r.message = message;
         r.sourceUri = sourceUri;
@@ -213,6 +235,8 @@ public class VideoRecord {
             return false;
         }
         return progressPercent == that.progressPercent
+                && chunksDone == that.chunksDone
+                && chunksTotal == that.chunksTotal
                 && Double.compare(durationSeconds, that.durationSeconds) == 0
                 && updatedAtMillis == that.updatedAtMillis
                 && Objects.equals(videoId, that.videoId)

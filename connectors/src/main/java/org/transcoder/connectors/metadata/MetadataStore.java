@@ -160,14 +160,16 @@ public class MetadataStore implements AutoCloseable {
 
     private static final String UPSERT_VIDEO =
             "INSERT INTO videos (video_id, status, progress_percent, reason_code, message, source_uri,"
-                    + " manifest_uri, poster_uri, duration_seconds, labels, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                    + " manifest_uri, poster_uri, duration_seconds, labels, updated_at, chunks_done,"
+                    + " chunks_total)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)"
                     + " ON CONFLICT (video_id) DO UPDATE SET status = EXCLUDED.status,"
                     + " progress_percent = EXCLUDED.progress_percent, reason_code = EXCLUDED.reason_code,"
                     + " message = EXCLUDED.message, source_uri = EXCLUDED.source_uri,"
                     + " manifest_uri = EXCLUDED.manifest_uri, poster_uri = EXCLUDED.poster_uri,"
                     + " duration_seconds = EXCLUDED.duration_seconds, labels = EXCLUDED.labels,"
-                    + " updated_at = EXCLUDED.updated_at";
+                    + " updated_at = EXCLUDED.updated_at, chunks_done = EXCLUDED.chunks_done,"
+                    + " chunks_total = EXCLUDED.chunks_total";
 
     /**
      * Serializes writers of one video for this transaction, including the first insert (a row lock
@@ -194,6 +196,8 @@ public class MetadataStore implements AutoCloseable {
             ps.setDouble(9, r.getDurationSeconds());
             ps.setString(10, toJson(r.getLabels()));
             ps.setTimestamp(11, new Timestamp(r.getUpdatedAtMillis()));
+            ps.setInt(12, r.getChunksDone());
+            ps.setInt(13, r.getChunksTotal());
             ps.executeUpdate();
         }
     }
@@ -232,7 +236,8 @@ public class MetadataStore implements AutoCloseable {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "SELECT status, progress_percent, reason_code, message, source_uri, manifest_uri,"
-                                + " poster_uri, duration_seconds, labels::text, updated_at FROM videos"
+                                + " poster_uri, duration_seconds, labels::text, updated_at, chunks_done,"
+                                + " chunks_total FROM videos"
                                 + " WHERE video_id = ?"
                                 + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setString(1, videoId);
@@ -252,6 +257,8 @@ public class MetadataStore implements AutoCloseable {
                 r.setDurationSeconds(rs.getDouble(8));
                 r.setLabels(fromJson(rs.getString(9)));
                 r.setUpdatedAtMillis(rs.getTimestamp(10).getTime());
+                r.setChunksDone(rs.getInt(11));
+                r.setChunksTotal(rs.getInt(12));
             }
         }
         try (PreparedStatement ps =

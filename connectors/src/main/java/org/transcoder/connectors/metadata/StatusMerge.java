@@ -45,6 +45,11 @@ public final class StatusMerge {
             return stored;
         }
         if (!next.getStatus().isTerminal()) {
+            if (stored.getProgressPercent() > next.getProgressPercent()) {
+                // A late progress update: the stored progress and its chunk counts stand.
+                next.setChunksDone(stored.getChunksDone());
+                next.setChunksTotal(stored.getChunksTotal());
+            }
             next.setProgressPercent(
                     Math.max(stored.getProgressPercent(), next.getProgressPercent()));
             if (next.getRenditions().isEmpty()) {
@@ -60,6 +65,11 @@ public final class StatusMerge {
         }
         if (next.getDurationSeconds() <= 0) {
             next.setDurationSeconds(stored.getDurationSeconds());
+        }
+        if (next.getChunksTotal() == 0) {
+            // A record that does not know the plan (READY, FAILED) keeps the counts seen last.
+            next.setChunksDone(stored.getChunksDone());
+            next.setChunksTotal(stored.getChunksTotal());
         }
         return next;
     }

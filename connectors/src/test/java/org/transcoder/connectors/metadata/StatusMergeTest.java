@@ -75,4 +75,24 @@ class StatusMergeTest {
         assertThat(StatusMerge.merge(stored, VideoRecord.processing("v", null, 70)).getRenditions())
                 .containsExactly(r);
     }
+
+    @Test
+    void chunkCountsGoWithTheProgressKeptAndSurviveTheEnd() {
+        VideoRecord at5 = VideoRecord.processing("v", "s3://b/k", 60);
+        at5.setChunksDone(5);
+        at5.setChunksTotal(8);
+        VideoRecord stored = StatusMerge.merge(null, at5);
+        VideoRecord late = VideoRecord.processing("v", null, 40);
+        late.setChunksDone(3);
+        late.setChunksTotal(8);
+        VideoRecord afterLate = StatusMerge.merge(stored, late);
+        assertThat(afterLate.getProgressPercent()).isEqualTo(60);
+        assertThat(afterLate.getChunksDone()).isEqualTo(5);
+        VideoRecord ready =
+                StatusMerge.merge(
+                        afterLate,
+                        VideoRecord.ready("v", null, "s3://b/m.m3u8", null, 10, List.of()));
+        assertThat(ready.getChunksDone()).isEqualTo(5);
+        assertThat(ready.getChunksTotal()).isEqualTo(8);
+    }
 }

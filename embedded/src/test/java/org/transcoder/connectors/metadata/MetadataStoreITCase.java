@@ -198,4 +198,15 @@ class MetadataStoreITCase {
         assertThat(store.cached("refused-1").orElseThrow().getStatus())
                 .isEqualTo(VideoStatus.FAILED);
     }
+
+    @Test
+    void chunkProgressIsStoredAndCached() {
+        VideoRecord p = VideoRecord.processing("chunks", "s3://up/c.mp4", 50);
+        p.setChunksDone(3);
+        p.setChunksTotal(6);
+        store.upsert(p);
+        assertThat(store.find("chunks").orElseThrow().getChunksDone()).isEqualTo(3);
+        assertThat(store.find("chunks").orElseThrow().getChunksTotal()).isEqualTo(6);
+        assertThat(store.cached("chunks").orElseThrow().getChunksTotal()).isEqualTo(6);
+    }
 }

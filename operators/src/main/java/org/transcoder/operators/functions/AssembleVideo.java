@@ -143,6 +143,7 @@ public class AssembleVideo
 
     private void advance(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
         int done = 0;
+        int chunksDone = 0;
         long outputBytes = 0;
         List<String> keys = p.taskKeys();
         for (String k : keys) {
@@ -163,6 +164,7 @@ public class AssembleVideo
                 outputBytes += s.getBytes();
             }
             done++;
+            chunksDone += k.startsWith(TaskKind.CHUNK.name()) ? 1 : 0;
         }
         // Each native output is capped on its own (-fs); this is the whole video's, checked as
         // its tasks finish, so a video over it ends before the rest of it is encoded.
@@ -180,6 +182,8 @@ public class AssembleVideo
             VideoRecord progress =
                     VideoRecord.processing(
                             p.getVideoId(), p.getSourceUri(), 99 * done / keys.size());
+            progress.setChunksDone(chunksDone);
+            progress.setChunksTotal(p.getChunkCount());
             progress.setLabels(p.getLabels());
             out.collect(progress);
             return;

@@ -116,6 +116,11 @@ class AssembleVideoTest {
         List<Integer> percents = progress.stream().map(VideoRecord::getProgressPercent).toList();
         assertThat(percents).isSorted().doesNotHaveDuplicates().allMatch(p -> p < 100);
         assertThat(percents).containsExactly(0, 24, 49, 74);
+        // ... and in chunks: of all the plan's chunks, never going back.
+        long chunks = allResults(id).stream().filter(r -> r.key().startsWith("CHUNK")).count();
+        assertThat(progress).allSatisfy(r -> assertThat(r.getChunksTotal()).isEqualTo(chunks));
+        List<Integer> chunksDone = progress.stream().map(VideoRecord::getChunksDone).toList();
+        assertThat(chunksDone).isSorted().allMatch(d -> d <= chunks);
 
         // Master playlist: one variant per rendition, BANDWIDTH = video peak + audio peak.
         Path master = root.resolve("videos/" + id + "/master.m3u8");
