@@ -1,7 +1,6 @@
 package org.transcoder.local.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -25,9 +24,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -50,8 +46,6 @@ class WatchPageBrowserITCase {
 
     private static final String CLIP = "h264_webcam_1080x720_aac.mp4";
     private static final String ID = "h264_webcam_1080x720_aac-mp4";
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target/browser/watch-page.png");
 
     /** A video segment's request: /videos/{id}/{rung}/{generation}/seg_NNNNN.m4s. */
@@ -68,16 +62,17 @@ class WatchPageBrowserITCase {
 
     @BeforeAll
     void transcodeServeAndOpenABrowser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail(
-                    "The watch page test needs Chromium and its driver (%s, %s): run"
-                            + " `apt-get install -y chromium chromium-driver` (.ci/run does)",
-                    CHROMIUM, CHROMEDRIVER);
-        }
+        browser = Chromium.start();
         pipeline =
                 LocalPipeline.start(
                         new LocalPipeline.Settings(
-                                work, 2, -1, false, List.of(), Duration.ofSeconds(1), Map.of()));
+                                work,
+                                2,
+                                -1,
+                                false,
+                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
+                                Duration.ofSeconds(1),
+                                Map.of()));
         pipeline.storage().put("uploads/" + CLIP, Fixtures.clip(CLIP));
         pipeline.submit(UploadEvent.of(ID, "s3://" + EmbeddedServices.BUCKET + "/uploads/" + CLIP));
         video = pipeline.awaitTerminal(ID, Duration.ofMinutes(5));
@@ -92,30 +87,6 @@ class WatchPageBrowserITCase {
                         pipeline.videosDir(),
                         catalog,
                         (request, response) -> fetched.add(request.getRequestURI()));
-        browser = chromium();
-    }
-
-    /** Debian's Chromium and chromedriver, both given by path: Selenium Manager fetches nothing. */
-    private static WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox", // CI runs as root
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--autoplay-policy=no-user-gesture-required",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1024,768");
-        ChromeDriverService service =
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-                        .usingAnyFreePort()
-                        .build();
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll

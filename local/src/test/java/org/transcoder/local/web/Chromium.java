@@ -1,0 +1,49 @@
+package org.transcoder.local.web;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/** Debian's headless Chromium and chromedriver, both by path: Selenium Manager fetches nothing. */
+final class Chromium {
+
+    static final Path BINARY = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Chromium() {}
+
+    /** A browser, or a failure naming the install command where there is none (never a skip). */
+    static WebDriver start() {
+        if (!Files.isExecutable(BINARY) || !Files.isExecutable(DRIVER)) {
+            fail(
+                    "The watch page test needs Chromium and its driver (%s, %s): run"
+                            + " `apt-get install -y chromium chromium-driver` (.ci/run does)",
+                    BINARY, DRIVER);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox", // CI runs as root
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1024,768");
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File(DRIVER.toString()))
+                        .usingAnyFreePort()
+                        .build();
+        return new ChromeDriver(service, options);
+    }
+}
