@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless Chromium and chromedriver, both by path: Selenium Manager fetches nothing. */
 final class Chromium {
@@ -45,5 +48,16 @@ final class Chromium {
                         .usingAnyFreePort()
                         .build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Waits until the watch page has no error and hls.js has parsed the master (menu built). */
+    static void awaitPlayer(WebDriver browser) {
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(
+                        b ->
+                                b.findElements(By.id("error")).isEmpty()
+                                        && b.findElement(By.id("player"))
+                                                        .getDomAttribute("data-levels")
+                                                != null);
     }
 }

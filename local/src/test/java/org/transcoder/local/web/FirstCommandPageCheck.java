@@ -39,13 +39,7 @@ class FirstCommandPageCheck {
             WebElement row = browser.findElement(By.cssSelector("tr[data-video-id='" + id + "']"));
             assertThat(row.getText()).contains("READY").contains("100%");
             row.findElement(By.linkText(id)).click();
-            new WebDriverWait(browser, Duration.ofSeconds(30))
-                    .until(
-                            b ->
-                                    b.findElements(By.id("error")).isEmpty()
-                                            && b.findElement(By.id("player"))
-                                                            .getDomAttribute("data-levels")
-                                                    != null);
+            Chromium.awaitPlayer(browser);
             List<String> menu =
                     new Select(browser.findElement(By.id("quality")))
                             .getOptions().stream().map(WebElement::getText).toList();

@@ -191,13 +191,7 @@ class WatchPageBrowserITCase {
     /** Loads the page and waits for hls.js to have parsed the master (the menu is built). */
     private void openWatchPage() {
         browser.get(server.watchUrl(ID).toString());
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(
-                        b ->
-                                b.findElements(By.id("error")).isEmpty()
-                                        && b.findElement(By.id("player"))
-                                                        .getDomAttribute("data-levels")
-                                                != null);
+        Chromium.awaitPlayer(browser);
     }
 
     /** The menu's value for the hls.js level of that height. */
