@@ -1,8 +1,12 @@
 package org.transcoder.local;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,6 +48,7 @@ import org.transcoder.embedded.EmbeddedS3;
 import org.transcoder.embedded.EmbeddedServices;
 import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.media.testing.Fixtures;
+import org.transcoder.media.testing.HostileMedia;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -73,8 +79,15 @@ class SecurityITCase {
     /** Video id -> the reason it must fail with. */
     private final Map<String, String> expected = new LinkedHashMap<>();
 
+    /** Uploads of hostile files (their events are fine; preparation refuses them). */
+    private final List<String> hostileFiles = new ArrayList<>();
+
+    private ServerSocket listener;
+    private final AtomicInteger connections = new AtomicInteger();
+
     @BeforeAll
     void start() throws Exception {
+        listen();
         log = work.resolve("everything.log");
         captureAllLogs();
         fileRoot = Files.createDirectories(work.resolve("file-uploads"));
@@ -136,7 +149,63 @@ class SecurityITCase {
             pipeline.submit(UploadEvent.of(id, root + name));
             expected.put(id, "SOURCE_MISSING");
         }
+        // Hostile files under video names, through the whole pipeline (HostileInputTest has every
+        // class on the media path; here: what they leave in logs, topics and the database).
+        String http = "http://127.0.0.1:" + listener.getLocalPort() + "/a.ts";
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("hls-passwd.mp4", playlist("file:///etc/passwd").getBytes(UTF_8));
+        files.put("hls-http.mp4", playlist(http).getBytes(UTF_8));
+        files.put(
+                "ffconcat.mov",
+                ("ffconcat version 1.0\nfile 'file:///etc/passwd'\nfile '" + http + "'\n")
+                        .getBytes(UTF_8));
+        files.put("zero.mp4", new byte[0]);
+        byte[] random = new byte[1 << 20];
+        new java.util.Random(13).nextBytes(random);
+        files.put("random.mp4", random);
+        files.put("lying-header.mkv", Files.readAllBytes(HostileMedia.lyingHeader()));
+        Map<String, String> reasons =
+                Map.of(
+                        "hls-passwd.mp4", "CORRUPT_INPUT",
+                        "hls-http.mp4", "CORRUPT_INPUT",
+                        "ffconcat.mov", "UNSUPPORTED_CONTAINER",
+                        "zero.mp4", "CORRUPT_INPUT",
+                        "random.mp4", "CORRUPT_INPUT",
+                        "lying-header.mkv", "TOO_MANY_PIXELS");
+        files.forEach(
+                (name, bytes) -> {
+                    String id = "file-" + name.replace('.', '-');
+                    bucket.putBytes("uploads/" + name, bytes);
+                    pipeline.submit(UploadEvent.of(id, bucketRoot + "/" + name));
+                    expected.put(id, reasons.get(name));
+                    hostileFiles.add(id);
+                });
         pipeline.submit(UploadEvent.of("good", bucketRoot + "/good.mp4"));
+    }
+
+    private static String playlist(String entry) {
+        return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n"
+                + entry
+                + "\n#EXT-X-ENDLIST\n";
+    }
+
+    /** Counts connections: a hostile playlist must never make FFmpeg open one. */
+    private void listen() throws IOException {
+        listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!listener.isClosed()) {
+                                try (Socket ignored = listener.accept()) {
+                                    connections.incrementAndGet();
+                                } catch (IOException closed) {
+                                    return;
+                                }
+                            }
+                        },
+                        "security-it-listener");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Every logger at INFO into one file; the console keeps its WARN. */
@@ -169,7 +238,10 @@ class SecurityITCase {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
+        if (listener != null) {
+            listener.close();
+        }
         if (pipeline != null) {
             pipeline.close();
         }
@@ -203,7 +275,11 @@ class SecurityITCase {
         // rejected, i.e. the only ones whose source anything tried to open, are the three links.
         long invalid = expected.values().stream().filter("INVALID_EVENT"::equals).count();
         assertThat(JobMetrics.counterSum(metrics, "eventsRejected")).isEqualTo(invalid + 1);
-        assertThat(JobMetrics.counterSum(metrics, "videosRejected")).isEqualTo(3);
+        // Preparation also refuses the hostile files, all but the lying header: its header is
+        // fine, and the chunk encoder stops at its first frame over the pixel limit.
+        assertThat(JobMetrics.counterSum(metrics, "videosRejected"))
+                .isEqualTo(3 + hostileFiles.size() - 1);
+        assertThat(connections.get()).as("connections to the test's listener").isZero();
     }
 
     @Test
