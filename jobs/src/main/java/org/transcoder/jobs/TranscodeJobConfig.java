@@ -267,6 +267,14 @@ public record TranscodeJobConfig(
                             "CPU time of one native step (staging, a chunk encode, audio,"
                                     + " thumbnails; RLIMIT_CPU through prlimit): CPU_LIMIT_EXCEEDED."
                                     + " The probe and the decode check have their own 2 min and 60 s.");
+    public static final ConfigOption<Duration> MAX_STEP_WALL =
+            key("limits.step-wall")
+                    .durationType()
+                    .defaultValue(ValidationPolicy.DEFAULT_MAX_STEP_WALL)
+                    .withDescription(
+                            "Wall-clock time of a staging or thumbnail step (killed, retried, then"
+                                    + " ENCODE_TIMEOUT); chunk encodes and audio have"
+                                    + " encode.task-timeout.");
 
     public static final ConfigOption<String> VERSION_LABEL =
             key("job.version-label")
@@ -347,7 +355,8 @@ public record TranscodeJobConfig(
                 .withMaxFrameGapSeconds(c.get(MAX_FRAME_GAP).toMillis() / 1000.0)
                 .withMaxSizeBytes(c.get(MAX_SOURCE_BYTES))
                 .withMaxOutputBytes(c.get(MAX_OUTPUT_BYTES))
-                .withMaxStepCpu(c.get(MAX_STEP_CPU));
+                .withMaxStepCpu(c.get(MAX_STEP_CPU))
+                .withMaxStepWall(c.get(MAX_STEP_WALL));
     }
 
     private static String jdbcPassword(Configuration c, Function<String, String> env) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.transcoder.connectors.storage.S3Settings;
+import org.transcoder.media.ffmpeg.StepLimits;
 import org.transcoder.media.validate.ValidationPolicy;
 
 /**
@@ -107,12 +108,16 @@ class TranscodeJobConfigTest {
                                 "--limits.max-frame-rate", "60",
                                 "--limits.max-frame-gap", "10 s",
                                 "--limits.step-cpu", "5 min",
+                                "--limits.step-wall", "3 min",
                                 "--limits.max-output-bytes", "1000000"),
                         Map.<String, String>of()::get);
         ValidationPolicy p = config.operators().validation();
         assertThat(p.maxFrameRate()).isEqualTo(60);
         assertThat(p.maxFrameGapSeconds()).isEqualTo(10);
         assertThat(p.maxStepCpu()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(p.maxStepWall()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(p.step())
+                .isEqualTo(new StepLimits(Duration.ofMinutes(3), Duration.ofMinutes(5)));
         assertThat(p.maxOutputBytes()).isEqualTo(1_000_000);
         ValidationPolicy d = ValidationPolicy.defaults();
         assertThat(p.maxPixels()).isEqualTo(d.maxPixels());

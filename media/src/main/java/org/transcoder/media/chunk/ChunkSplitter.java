@@ -3,7 +3,6 @@ package org.transcoder.media.chunk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +25,6 @@ public final class ChunkSplitter {
 
     /** Extra source time copied past a chunk's end. */
     static final double TAIL_MARGIN_SECONDS = 0.5;
-
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private ChunkSplitter() {}
 
@@ -66,7 +63,7 @@ public final class ChunkSplitter {
         cmd.addAll(List.of("-avoid_negative_ts", "disabled", "-f", "nut", "-y", out.toString()));
         try {
             Files.createDirectories(stagingDir);
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(TIMEOUT));
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step());
             if (r.exitCode() != 0 || !Files.isRegularFile(out) || Files.size(out) == 0) {
                 throw new MediaException(
                         ReasonCode.CORRUPT_INPUT,

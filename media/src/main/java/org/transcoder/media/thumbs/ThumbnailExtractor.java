@@ -3,7 +3,6 @@ package org.transcoder.media.thumbs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,6 @@ public final class ThumbnailExtractor {
     static final int COLUMNS = 10;
     static final int MAX_TILES = 100;
     static final double MAX_KEYFRAME_INTERVAL = 10.0;
-    private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private ThumbnailExtractor() {}
 
@@ -192,7 +190,7 @@ public final class ThumbnailExtractor {
                         List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
         cmd.addAll(args);
         try {
-            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step(TIMEOUT));
+            ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step());
             if (r.exitCode() != 0) {
                 throw new MediaException(
                         r.killedBySignal() ? ReasonCode.ENCODER_CRASHED : ReasonCode.ENCODE_FAILED,

@@ -25,6 +25,8 @@ import org.transcoder.media.ffmpeg.StepLimits;
  * @param maxOutputBytes everything a video's renditions, audio and thumbnails may add up to; also
  *     the cap of each output file a native step writes
  * @param maxStepCpu CPU time one native step (stage, encode a chunk, audio, thumbnails) may use
+ * @param maxStepWall wall-clock time of a staging or thumbnail step (chunk encodes and audio have
+ *     the job's encode.task-timeout); the probe and the decode check stop sooner (2 min, 60 s)
  */
 public record ValidationPolicy(
         Set<String> allowedContainers,
@@ -37,7 +39,8 @@ public record ValidationPolicy(
         long maxFrames,
         double maxFrameGapSeconds,
         long maxOutputBytes,
-        Duration maxStepCpu)
+        Duration maxStepCpu,
+        Duration maxStepWall)
         implements Serializable {
 
     /** Slow-motion phone video (240 fps) passes; a 1000 fps file of tiny frames does not. */
@@ -65,6 +68,9 @@ public record ValidationPolicy(
      * ~30 CPU-s); a whole-track audio encode of 4 hours is ~3 CPU-minutes.
      */
     public static final Duration DEFAULT_MAX_STEP_CPU = Duration.ofMinutes(20);
+
+    /** Staging (a stream copy) and thumbnails of a 4-hour 1080p source take minutes at most. */
+    public static final Duration DEFAULT_MAX_STEP_WALL = Duration.ofMinutes(10);
 
     public static ValidationPolicy defaults() {
         return new ValidationPolicy(
@@ -112,7 +118,8 @@ public record ValidationPolicy(
                 DEFAULT_MAX_FRAMES,
                 DEFAULT_MAX_FRAME_GAP_SECONDS,
                 DEFAULT_MAX_OUTPUT_BYTES,
-                DEFAULT_MAX_STEP_CPU);
+                DEFAULT_MAX_STEP_CPU,
+                DEFAULT_MAX_STEP_WALL);
     }
 
     public ValidationPolicy withAllowedContainers(Set<String> value) {
@@ -127,7 +134,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withAllowedVideoCodecs(Set<String> value) {
@@ -142,7 +150,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxSizeBytes(long value) {
@@ -157,7 +166,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxDurationSeconds(double value) {
@@ -172,7 +182,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxPixels(long value) {
@@ -187,7 +198,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxFrameRate(double value) {
@@ -202,7 +214,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxFrames(long value) {
@@ -217,7 +230,8 @@ public record ValidationPolicy(
                 value,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxFrameGapSeconds(double value) {
@@ -232,7 +246,8 @@ public record ValidationPolicy(
                 maxFrames,
                 value,
                 maxOutputBytes,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxOutputBytes(long value) {
@@ -247,7 +262,8 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 value,
-                maxStepCpu);
+                maxStepCpu,
+                maxStepWall);
     }
 
     public ValidationPolicy withMaxStepCpu(Duration value) {
@@ -262,11 +278,33 @@ public record ValidationPolicy(
                 maxFrames,
                 maxFrameGapSeconds,
                 maxOutputBytes,
-                value);
+                value,
+                maxStepWall);
     }
 
     /** The limits of a native step with this wall-clock deadline. */
     public StepLimits step(Duration wall) {
         return new StepLimits(wall, maxStepCpu);
+    }
+
+    /** The limits of a staging or thumbnail step: {@code maxStepWall} and {@code maxStepCpu}. */
+    public StepLimits step() {
+        return step(maxStepWall);
+    }
+
+    public ValidationPolicy withMaxStepWall(Duration value) {
+        return new ValidationPolicy(
+                allowedContainers,
+                allowedVideoCodecs,
+                maxSizeBytes,
+                maxDurationSeconds,
+                maxPixels,
+                decodeCheckFrames,
+                maxFrameRate,
+                maxFrames,
+                maxFrameGapSeconds,
+                maxOutputBytes,
+                maxStepCpu,
+                value);
     }
 }
