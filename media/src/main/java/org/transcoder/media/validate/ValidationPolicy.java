@@ -122,166 +122,6 @@ public record ValidationPolicy(
                 DEFAULT_MAX_STEP_WALL);
     }
 
-    public ValidationPolicy withAllowedContainers(Set<String> value) {
-        return new ValidationPolicy(
-                value,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withAllowedVideoCodecs(Set<String> value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                value,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxSizeBytes(long value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                value,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxDurationSeconds(double value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                value,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxPixels(long value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                value,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxFrameRate(double value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                value,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxFrames(long value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                value,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxFrameGapSeconds(double value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                value,
-                maxOutputBytes,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxOutputBytes(long value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                value,
-                maxStepCpu,
-                maxStepWall);
-    }
-
-    public ValidationPolicy withMaxStepCpu(Duration value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                value,
-                maxStepWall);
-    }
-
     /** The limits of a native step with this wall-clock deadline. */
     public StepLimits step(Duration wall) {
         return new StepLimits(wall, maxStepCpu);
@@ -292,19 +132,116 @@ public record ValidationPolicy(
         return step(maxStepWall);
     }
 
+    public ValidationPolicy withAllowedContainers(Set<String> value) {
+        Copy c = new Copy(this);
+        c.allowedContainers = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withAllowedVideoCodecs(Set<String> value) {
+        Copy c = new Copy(this);
+        c.allowedVideoCodecs = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxSizeBytes(long value) {
+        Copy c = new Copy(this);
+        c.maxSizeBytes = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxDurationSeconds(double value) {
+        Copy c = new Copy(this);
+        c.maxDurationSeconds = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxPixels(long value) {
+        Copy c = new Copy(this);
+        c.maxPixels = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxFrameRate(double value) {
+        Copy c = new Copy(this);
+        c.maxFrameRate = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxFrames(long value) {
+        Copy c = new Copy(this);
+        c.maxFrames = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxFrameGapSeconds(double value) {
+        Copy c = new Copy(this);
+        c.maxFrameGapSeconds = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxOutputBytes(long value) {
+        Copy c = new Copy(this);
+        c.maxOutputBytes = value;
+        return c.build();
+    }
+
+    public ValidationPolicy withMaxStepCpu(Duration value) {
+        Copy c = new Copy(this);
+        c.maxStepCpu = value;
+        return c.build();
+    }
+
     public ValidationPolicy withMaxStepWall(Duration value) {
-        return new ValidationPolicy(
-                allowedContainers,
-                allowedVideoCodecs,
-                maxSizeBytes,
-                maxDurationSeconds,
-                maxPixels,
-                decodeCheckFrames,
-                maxFrameRate,
-                maxFrames,
-                maxFrameGapSeconds,
-                maxOutputBytes,
-                maxStepCpu,
-                value);
+        Copy c = new Copy(this);
+        c.maxStepWall = value;
+        return c.build();
+    }
+
+    /** The fields of a policy to change some of: each wither above changes one. */
+    private static final class Copy {
+        private Set<String> allowedContainers;
+        private Set<String> allowedVideoCodecs;
+        private long maxSizeBytes;
+        private double maxDurationSeconds;
+        private long maxPixels;
+        private int decodeCheckFrames;
+        private double maxFrameRate;
+        private long maxFrames;
+        private double maxFrameGapSeconds;
+        private long maxOutputBytes;
+        private Duration maxStepCpu;
+        private Duration maxStepWall;
+
+        private Copy(ValidationPolicy p) {
+            allowedContainers = p.allowedContainers;
+            allowedVideoCodecs = p.allowedVideoCodecs;
+            maxSizeBytes = p.maxSizeBytes;
+            maxDurationSeconds = p.maxDurationSeconds;
+            maxPixels = p.maxPixels;
+            decodeCheckFrames = p.decodeCheckFrames;
+            maxFrameRate = p.maxFrameRate;
+            maxFrames = p.maxFrames;
+            maxFrameGapSeconds = p.maxFrameGapSeconds;
+            maxOutputBytes = p.maxOutputBytes;
+            maxStepCpu = p.maxStepCpu;
+            maxStepWall = p.maxStepWall;
+        }
+
+        private ValidationPolicy build() {
+            return new ValidationPolicy(
+                    allowedContainers,
+                    allowedVideoCodecs,
+                    maxSizeBytes,
+                    maxDurationSeconds,
+                    maxPixels,
+                    decodeCheckFrames,
+                    maxFrameRate,
+                    maxFrames,
+                    maxFrameGapSeconds,
+                    maxOutputBytes,
+                    maxStepCpu,
+                    maxStepWall);
+        }
     }
 }
