@@ -49,6 +49,8 @@ class FlinkConfigTest {
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("s3://");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        // A checkpoint an S3 outage fails is retried, not a restart (OutageClusterIT).
+        assertThat(conf.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isGreaterThan(0);
         // Completed-checkpoint retention on cancel: a cancelled job can still be restarted.
         assertThat(conf.toMap())
                 .containsEntry(

@@ -162,6 +162,9 @@ public final class FlinkCluster implements AutoCloseable {
             this.dir = dir;
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+            // As flink-conf/config.yaml: a checkpoint failed by a storage outage is retried, not
+            // a restart of the job.
+            conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             conf.set(
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
