@@ -98,7 +98,10 @@ final class VideoProgress implements AutoCloseable {
         }
     }
 
-    /** The summary of a video that ended; {@code files} is its output directory on disk. */
+    /**
+     * The summary of a video that ended; {@code files} is its output directory on disk. A negative
+     * {@code startNanos} marks a video an earlier run finished: no wall time or speed.
+     */
     void summary(VideoRecord r, Path files, String watchUrl) {
         close();
         double wall = elapsedSeconds();
@@ -109,13 +112,17 @@ final class VideoProgress implements AutoCloseable {
         }
         double duration =
                 r.getDurationSeconds() > 0 ? r.getDurationSeconds() : source.durationSeconds();
-        out.printf(
-                Locale.ROOT,
-                " — %.1f s of video in %s (%.2fx real time), %s%n",
-                duration,
-                format(Duration.ofMillis((long) (wall * 1000))),
-                duration / Math.max(wall, 0.001),
-                bytes(sizeOf(files)));
+        if (startNanos < 0) { // done in an earlier run: this run did not time it
+            out.printf(Locale.ROOT, " — %.1f s of video, %s%n", duration, bytes(sizeOf(files)));
+        } else {
+            out.printf(
+                    Locale.ROOT,
+                    " — %.1f s of video in %s (%.2fx real time), %s%n",
+                    duration,
+                    format(Duration.ofMillis((long) (wall * 1000))),
+                    duration / Math.max(wall, 0.001),
+                    bytes(sizeOf(files)));
+        }
         for (RenditionRecord rung : r.getRenditions()) {
             out.printf(
                     Locale.ROOT,
