@@ -135,23 +135,7 @@ public final class LocalMode implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Before anything logs: Log4j's file appender goes to the work directory (quiet terminal).
-        System.setProperty(
-                "transcoder.log.file", logFile(workDirArgument(args)).toAbsolutePath().toString());
         System.exit(new CommandLine(new LocalMode()).execute(args));
-    }
-
-    /** The --work-dir of these arguments, or the default, without parsing the rest. */
-    static Path workDirArgument(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--work-dir") && i + 1 < args.length) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--work-dir=")) {
-                return Path.of(args[i].substring("--work-dir=".length()));
-            }
-        }
-        return new LocalMode().workDir;
     }
 
     static Path logFile(Path workDir) {
@@ -161,6 +145,9 @@ public final class LocalMode implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path work = workDir.toAbsolutePath();
+        // Before anything logs (nothing has: this class has no logger, picocli does not log):
+        // Log4j's file appender goes to the work directory, the terminal stays quiet.
+        System.setProperty("transcoder.log.file", logFile(work).toString());
         if (fresh) {
             deleteState(work);
         }

@@ -200,6 +200,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Path outputDir;
     private final Settings settings;
     private final Optional<Path> restoredFrom;
+    private MetadataStore cache;
     private final List<String> inFlightAtStart;
     private boolean closed;
 
@@ -580,9 +581,15 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /** The video's record in the Redis cache (refreshed on every status and progress change). */
-    public Optional<VideoRecord> cached(String videoId) {
-        return MetadataStore.cached(config.redis(), videoId);
+    /**
+     * The video's record in the Redis cache (refreshed on every status and progress change). One
+     * store's Redis client serves every call: local mode asks twice a second per video.
+     */
+    public synchronized Optional<VideoRecord> cached(String videoId) {
+        if (cache == null) {
+            cache = new MetadataStore(config.jdbc(), config.redis()); // its JDBC side stays unused
+        }
+        return cache.cached(videoId);
     }
 
     public Optional<VideoRecord> metadata(String videoId) throws Exception {
@@ -651,6 +658,9 @@ public final class LocalPipeline implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Cancelling the job failed", e);
             }
+        }
+        if (cache != null) {
+            cache.close();
         }
         producer.close();
         completions.close();
