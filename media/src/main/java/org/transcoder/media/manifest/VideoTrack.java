@@ -1,0 +1,31 @@
+package org.transcoder.media.manifest;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One rung of the ladder: its segments live under the directory {@code name}.
+ *
+ * @param frameRate the highest frame rate in the rung, measured from its shortest frame duration
+ * @param videoRange SDR, PQ or HLG (HLS VIDEO-RANGE), from the rung's transfer characteristics
+ */
+public record VideoTrack(
+        String name,
+        int width,
+        int height,
+        String codecs,
+        double frameRate,
+        String videoRange,
+        List<Segment> segments)
+        implements Serializable {
+
+    public static final String SDR = "SDR";
+
+    public VideoTrack {
+        segments = List.copyOf(segments);
+    }
+
+    public String directory() {
+        return name;
+    }
+}
