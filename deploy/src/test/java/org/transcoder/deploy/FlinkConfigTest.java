@@ -51,6 +51,9 @@ class FlinkConfigTest {
                 .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
         // A checkpoint an S3 outage fails is retried, not a restart (OutageClusterIT).
         assertThat(conf.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isGreaterThan(0);
+        // A hung checkpoint must not hold the completion records' commits for long.
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT))
+                .isLessThanOrEqualTo(Duration.ofMinutes(2));
         // Completed-checkpoint retention on cancel: a cancelled job can still be restarted.
         assertThat(conf.toMap())
                 .containsEntry(

@@ -165,6 +165,7 @@ public final class FlinkCluster implements AutoCloseable {
             // As flink-conf/config.yaml: a checkpoint failed by a storage outage is retried, not
             // a restart of the job.
             conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
+            conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(2));
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             conf.set(
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
@@ -512,6 +513,97 @@ public final class FlinkCluster implements AutoCloseable {
         } catch (Exception e) {
             return " (exceptions unavailable: " + e + ")";
         }
+    }
+
+    /**
+     * One line on where the jobs of the cluster stand, for the message of a test that waited in
+     * vain: each job's state and checkpoints (completed, failed, in progress and since when, age of
+     * the newest completed), and per process the threads caught in S3 or socket I/O. Thread dumps
+     * of every process are written to {@code diagnosis-<n>/} in the cluster's directory.
+     */
+    public String diagnosis() {
+        StringBuilder d = new StringBuilder();
+        long now = System.currentTimeMillis();
+        try {
+            for (JsonNode j : get("/jobs").path("jobs")) {
+                String id = j.path("id").asText();
+                JsonNode c = get("/jobs/" + id + "/checkpoints");
+                JsonNode counts = c.path("counts");
+                d.append(" job ").append(id, 0, 8).append(' ').append(j.path("status").asText());
+                d.append(", checkpoints ")
+                        .append(counts.path("completed").asLong())
+                        .append(" completed, ")
+                        .append(counts.path("failed").asLong())
+                        .append(" failed, ")
+                        .append(counts.path("in_progress").asLong())
+                        .append(" in progress");
+                long latest =
+                        c.path("latest").path("completed").path("latest_ack_timestamp").asLong();
+                if (latest > 0) {
+                    d.append(", newest completed ").append((now - latest) / 1000).append(" s ago");
+                }
+                for (JsonNode h : c.path("history")) {
+                    if (h.path("status").asText().equals("IN_PROGRESS")) {
+                        d.append(", #")
+                                .append(h.path("id").asLong())
+                                .append(" pending ")
+                                .append((now - h.path("trigger_timestamp").asLong()) / 1000)
+                                .append(" s (")
+                                .append(h.path("num_acknowledged_subtasks").asLong())
+                                .append('/')
+                                .append(h.path("num_subtasks").asLong())
+                                .append(" acked)");
+                    }
+                }
+                d.append(';');
+            }
+        } catch (Exception e) {
+            d.append(" REST unavailable: ").append(e).append(';');
+        }
+        Path dumps = dir.resolve("diagnosis-" + now);
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(jobManager);
+        nodes.addAll(taskManagers);
+        for (Node n : nodes) {
+            if (!n.isAlive()) {
+                continue;
+            }
+            try {
+                Files.createDirectories(dumps);
+                Path file = dumps.resolve(n.name() + ".threads");
+                Process p =
+                        new ProcessBuilder(
+                                        Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                                .toString(),
+                                        Long.toString(n.pid()),
+                                        "Thread.print")
+                                .redirectErrorStream(true)
+                                .redirectOutput(file.toFile())
+                                .start();
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                d.append(' ').append(n.name()).append(": ").append(stuckIo(Files.readString(file)));
+            } catch (Exception e) {
+                d.append(' ').append(n.name()).append(": no thread dump (").append(e).append(')');
+            }
+        }
+        return d.append(" [dumps in ").append(dumps).append(']').toString();
+    }
+
+    /** Threads of a thread dump whose stack is in S3 or socket I/O, by name, counted. */
+    private static String stuckIo(String threadDump) {
+        Map<String, Integer> found = new java.util.TreeMap<>();
+        for (String thread : threadDump.split("\n\n")) {
+            if (thread.contains("org.apache.hadoop.fs.s3a")
+                    || thread.contains("SocketInputStream.read")
+                    || thread.contains("NioSocketImpl.read")) {
+                String name = thread.strip().split("\n")[0];
+                name = name.replaceAll("^\"([^\"]*)\".*", "$1").replaceAll("[-#]?\\d+", "");
+                found.merge(name, 1, Integer::sum);
+            }
+        }
+        return found.isEmpty() ? "no thread in S3/socket I/O" : "in S3/socket I/O " + found;
     }
 
     /**

@@ -152,7 +152,12 @@ final class TranscoderOnCluster implements AutoCloseable {
         while (!terminal.containsKey(videoId)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "No completion record for " + videoId + " within " + timeout);
+                        "No completion record for "
+                                + videoId
+                                + " within "
+                                + timeout
+                                + ":"
+                                + cluster.diagnosis());
             }
             poll(Duration.ofMillis(200));
         }

@@ -1,6 +1,6 @@
 package org.transcoder.media.manifest;
 
-import java.util.SequencedMap;
+import java.util.LinkedHashMap;
 
 /**
  * One streaming format's manifests of a {@link Presentation} (HLS playlists, a DASH MPD). A format
@@ -12,7 +12,7 @@ public interface ManifestWriter {
      * Every manifest of the presentation by its path under the video's directory, in the order to
      * write them; the entry point a player opens ({@link #entryPoint()}) is last.
      */
-    SequencedMap<String, String> manifests(Presentation presentation);
+    LinkedHashMap<String, String> manifests(Presentation presentation);
 
     /** Path of the manifest a player opens, under the video's directory. */
     String entryPoint();

@@ -3,7 +3,6 @@ package org.transcoder.media.manifest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SequencedMap;
 import org.transcoder.media.MediaException;
 
 /**
@@ -21,9 +20,10 @@ public final class Packaging {
     }
 
     /** The manifests to write by path under the video's directory, entry points last. */
-    public SequencedMap<String, String> manifests(Presentation presentation) throws MediaException {
+    public LinkedHashMap<String, String> manifests(Presentation presentation)
+            throws MediaException {
         presentation.verify();
-        SequencedMap<String, String> out = new LinkedHashMap<>();
+        LinkedHashMap<String, String> out = new LinkedHashMap<>();
         Map<String, String> entryPoints = new LinkedHashMap<>();
         for (ManifestWriter f : formats) {
             for (Map.Entry<String, String> m : f.manifests(presentation).entrySet()) {
