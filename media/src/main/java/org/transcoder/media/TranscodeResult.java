@@ -1,15 +1,18 @@
 package org.transcoder.media;
 
 import java.nio.file.Path;
-import java.util.List;
-import org.transcoder.media.hls.VariantStream;
+import org.transcoder.media.manifest.Presentation;
 import org.transcoder.media.probe.MediaInfo;
 
 /** What a whole-file transcode produced. */
 public record TranscodeResult(
         MediaInfo source,
-        List<VariantStream> variants,
-        boolean hasAudio,
+        Presentation presentation,
         int chunkCount,
         Path masterPlaylist,
-        long wallMillis) {}
+        long wallMillis) {
+
+    public boolean hasAudio() {
+        return presentation.audio().isPresent();
+    }
+}

@@ -19,11 +19,13 @@ import org.transcoder.media.chunk.ChunkSplitter;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
 import org.transcoder.media.encode.FfmpegChunkEncoder;
-import org.transcoder.media.hls.AudioStream;
-import org.transcoder.media.hls.HlsPackager;
-import org.transcoder.media.hls.SegmentRef;
-import org.transcoder.media.hls.VariantStream;
+import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.manifest.AudioTrack;
+import org.transcoder.media.manifest.Packaging;
+import org.transcoder.media.manifest.Presentation;
+import org.transcoder.media.manifest.Segment;
+import org.transcoder.media.manifest.VideoTrack;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.probe.VideoStreamInfo;
@@ -67,7 +69,7 @@ public final class Transcoder {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()));
         try {
             // Audio first: it is one long sequential task, best overlapped with the chunks.
-            Future<Optional<AudioStream>> audio =
+            Future<Optional<AudioTrack>> audio =
                     pool.submit(
                             () ->
                                     info.primaryAudio().isPresent()
@@ -122,9 +124,9 @@ public final class Transcoder {
                     outputBytes += s.bytes();
                 }
             }
-            Optional<AudioStream> audioStream = await(audio);
+            Optional<AudioTrack> audioTrack = await(audio);
             await(thumbs);
-            for (SegmentRef s : audioStream.map(AudioStream::segments).orElse(List.of())) {
+            for (Segment s : audioTrack.map(AudioTrack::segments).orElse(List.of())) {
                 outputBytes += s.bytes();
             }
             // Each output file is capped on its own (-fs); this is the whole video's cap.
@@ -136,39 +138,37 @@ public final class Transcoder {
                                 + " bytes");
             }
 
-            List<VariantStream> variants = new ArrayList<>();
+            List<VideoTrack> rungs = new ArrayList<>();
             for (Rendition r : spec.renditions()) {
                 List<EncodedSegment> segs = byRendition.get(r.name());
-                List<SegmentRef> refs =
-                        segs.stream()
-                                .map(
-                                        s ->
-                                                new SegmentRef(
-                                                        s.segmentFile().getFileName().toString(),
-                                                        s.initName(),
-                                                        s.durationSeconds(),
-                                                        s.bytes()))
-                                .toList();
-                variants.add(
-                        new VariantStream(
+                rungs.add(
+                        new VideoTrack(
                                 r.name(),
                                 r.width(),
                                 r.height(),
                                 segs.get(0).codecs(),
                                 spec.frameRate(),
-                                refs));
+                                VideoTrack.SDR,
+                                segs.stream()
+                                        .map(
+                                                s ->
+                                                        s.toSegment(
+                                                                s.segmentFile()
+                                                                        .getFileName()
+                                                                        .toString(),
+                                                                s.initName()))
+                                        .toList()));
             }
-            for (Map.Entry<String, String> playlist :
-                    HlsPackager.playlists(variants, audioStream).entrySet()) {
-                write(outputDir.resolve(playlist.getKey()), playlist.getValue());
+            Presentation presentation = new Presentation(rungs, audioTrack);
+            for (Map.Entry<String, String> manifest :
+                    Packaging.standard().manifests(presentation).entrySet()) {
+                write(outputDir.resolve(manifest.getKey()), manifest.getValue());
             }
-            Path master = outputDir.resolve(HlsPackager.MASTER);
             return new TranscodeResult(
                     info,
-                    variants,
-                    audioStream.isPresent(),
+                    presentation,
                     chunks.size(),
-                    master,
+                    outputDir.resolve(HlsManifests.MASTER),
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
             pool.shutdownNow();

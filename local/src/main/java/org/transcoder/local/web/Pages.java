@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
-import org.transcoder.media.hls.HlsPackager;
+import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.StorageLayout;
 
@@ -165,7 +165,7 @@ final class Pages {
                 <script src="/static/watch.js"></script>
                 """
                 .formatted(
-                        Html.escape(fileUrl(id, HlsPackager.MASTER)),
+                        Html.escape(fileUrl(id, HlsManifests.MASTER)),
                         Html.escape(fileUrl(id, thumbs + Thumbnails.STORYBOARD_VTT)),
                         v.getPosterUri() == null
                                 ? ""

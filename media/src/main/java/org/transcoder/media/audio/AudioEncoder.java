@@ -14,8 +14,8 @@ import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
 import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.fmp4.Fmp4;
-import org.transcoder.media.hls.AudioStream;
-import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.manifest.AudioTrack;
+import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.probe.AudioStreamInfo;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.validate.ValidationPolicy;
@@ -44,12 +44,12 @@ public final class AudioEncoder {
     }
 
     /** Writes audio/init_HASH.mp4 and audio/seg_NNNNN.m4s under outDir. */
-    public AudioStream encode(Path source, MediaInfo info, int bitrateKbps, Path outDir)
+    public AudioTrack encode(Path source, MediaInfo info, int bitrateKbps, Path outDir)
             throws MediaException {
         AudioStreamInfo track =
                 info.primaryAudio().orElseThrow(() -> new IllegalArgumentException("no audio"));
         FfmpegBinaries ff = FfmpegBinaries.get();
-        Path dir = outDir.resolve("audio");
+        Path dir = outDir.resolve(AudioTrack.DIRECTORY);
         Path tmp = dir.resolve(".audio.mp4");
         double origin = info.videoStartPts();
         double duration = info.videoDurationSeconds();
@@ -114,15 +114,19 @@ public final class AudioEncoder {
             long timescale = Fmp4.timescale(parts.init());
             String initName = "init.mp4";
             Files.write(dir.resolve(initName), parts.init());
-            List<SegmentRef> segments = new ArrayList<>();
+            List<Segment> segments = new ArrayList<>();
+            long start = 0;
             for (int i = 0; i < parts.fragments().size(); i++) {
                 byte[] frag = parts.fragments().get(i);
                 String name = String.format(Locale.ROOT, "seg_%05d.m4s", i);
                 Files.write(dir.resolve(name), frag);
-                double seconds = (double) Fmp4.fragmentDuration(frag, parts.init()) / timescale;
-                segments.add(new SegmentRef(name, initName, seconds, frag.length));
+                long ticks = Fmp4.fragmentDuration(frag, parts.init());
+                segments.add(
+                        new Segment(
+                                name, initName, start, ticks, timescale, frag.length, List.of()));
+                start += ticks;
             }
-            return new AudioStream(Fmp4.codecString(parts.init()), 2, segments);
+            return new AudioTrack(Fmp4.codecString(parts.init()), 2, rate, segments);
         } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.ENCODE_TIMEOUT, e.getMessage(), e);
         } catch (NativeProcess.LimitExceededException e) {

@@ -21,6 +21,7 @@ import org.transcoder.media.ffmpeg.ProcessResult;
 import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.fmp4.Fmp4;
 import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.validate.ValidationPolicy;
 
 /**
@@ -187,6 +188,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         }
         int[] starts = segmentStarts(ticks, chunk.segmentCount());
         List<EncodedSegment> out = new ArrayList<>();
+        long segStart = tfdtOffset;
         for (int k = 0; k < starts.length; k++) {
             int from = starts[k];
             int to = k + 1 < starts.length ? starts[k + 1] : fragments.size();
@@ -195,10 +197,15 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             long bytes = 0;
             long segTicks = 0;
             int frames = 0;
+            // Every fragment starts with a key frame (frag_keyframe): one I-frame entry each.
+            List<Segment.KeyFrame> keyFrames = new ArrayList<>();
             try (var os = Files.newOutputStream(seg)) {
                 for (int i = from; i < to; i++) {
                     byte[] f = fragments.get(i);
                     os.write(f);
+                    keyFrames.add(
+                            new Segment.KeyFrame(
+                                    bytes, Fmp4.firstSampleEnd(f, parts.init()), ticks[i]));
                     bytes += f.length;
                     frames += Fmp4.sampleCount(f);
                     segTicks += ticks[i];
@@ -212,10 +219,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                             seg,
                             init,
                             initName,
-                            segTicks / (double) TIMESCALE,
+                            segStart,
+                            segTicks,
+                            keyFrames,
                             bytes,
                             frames,
                             codecs));
+            segStart += segTicks;
         }
         return out;
     }

@@ -356,4 +356,45 @@ public final class Fmp4 {
     private static String type(byte[] d, int at) {
         return new String(d, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * Bytes from the fragment's start to the end of its first sample: moof, the mdat header and the
+     * first frame, all a player needs to decode a fragment's key frame (an I-frame playlist's byte
+     * range). The sample's place comes from trun's data offset (relative to the moof, as
+     * default-base-is-moof says), its size from trun, tfhd or trex.
+     */
+    public static long firstSampleEnd(byte[] frag, byte[] init) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        int traf = findAll(frag, 8, moofEnd, "traf").get(0);
+        int trafEnd = traf + b.getInt(traf);
+        int tfhd = find(frag, traf + 8, trafEnd, "tfhd");
+        int tfhdFlags = b.getInt(tfhd + 8) & 0xFFFFFF;
+        int q = tfhd + 16;
+        if ((tfhdFlags & 0x1) != 0) q += 8;
+        if ((tfhdFlags & 0x2) != 0) q += 4;
+        if ((tfhdFlags & 0x8) != 0) q += 4;
+        long size =
+                (tfhdFlags & 0x10) != 0
+                        ? Integer.toUnsignedLong(b.getInt(q))
+                        : Integer.toUnsignedLong(
+                                ByteBuffer.wrap(init)
+                                        .getInt(
+                                                find(init, 0, init.length, "moov", "mvex", "trex")
+                                                        + 24));
+        int trun = findAll(frag, traf + 8, trafEnd, "trun").get(0);
+        int flags = b.getInt(trun + 8) & 0xFFFFFF;
+        int p = trun + 16;
+        long dataOffset = moofEnd + 8L;
+        if ((flags & 0x1) != 0) {
+            dataOffset = b.getInt(p);
+            p += 4;
+        }
+        if ((flags & 0x4) != 0) p += 4;
+        if ((flags & 0x200) != 0) {
+            int sizeAt = p + ((flags & 0x100) != 0 ? 4 : 0);
+            size = Integer.toUnsignedLong(b.getInt(sizeAt));
+        }
+        return dataOffset + size;
+    }
 }

@@ -7,14 +7,15 @@ public final class BitRates {
 
     private BitRates() {}
 
-    /** Highest bit rate of any one segment, bits per second. */
+    /** Highest bit rate of any one segment, bits per second, rounded up (an upper bound). */
     public static long peak(List<Segment> segments) {
-        return Math.round(
-                segments.stream()
-                        .filter(s -> s.durationTicks() > 0)
-                        .mapToDouble(s -> s.bytes() * 8 / s.durationSeconds())
-                        .max()
-                        .orElse(0));
+        return (long)
+                Math.ceil(
+                        segments.stream()
+                                .filter(s -> s.durationTicks() > 0)
+                                .mapToDouble(s -> s.bytes() * 8 / s.durationSeconds())
+                                .max()
+                                .orElse(0));
     }
 
     /** Total bits over total duration, bits per second. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.hls.HlsManifests;
 
 /**
  * The one packaging step both runners call (the whole-file Transcoder and the Flink job's
@@ -14,6 +15,11 @@ import org.transcoder.media.MediaException;
 public final class Packaging {
 
     private final List<ManifestWriter> formats;
+
+    /** Every format the platform publishes: HLS. */
+    public static Packaging standard() {
+        return new Packaging(List.of(new HlsManifests()));
+    }
 
     public Packaging(List<ManifestWriter> formats) {
         this.formats = List.copyOf(formats);

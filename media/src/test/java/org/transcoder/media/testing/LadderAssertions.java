@@ -135,6 +135,7 @@ public final class LadderAssertions {
             checkRung(softly, ladder, rung, src);
         }
         checkAlignment(softly, ladder, src);
+        HlsRules.check(softly, ladder);
         checkAudio(softly, ladder, src);
         checkThumbnails(softly, ladder.dir(), src);
     }

@@ -18,11 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
-import org.transcoder.media.hls.AudioStream;
-import org.transcoder.media.hls.HlsPackager;
-import org.transcoder.media.hls.SegmentRef;
-import org.transcoder.media.hls.VariantStream;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
+import org.transcoder.media.hls.HlsManifests;
+import org.transcoder.media.manifest.AudioTrack;
+import org.transcoder.media.manifest.BitRates;
+import org.transcoder.media.manifest.Packaging;
+import org.transcoder.media.manifest.Presentation;
+import org.transcoder.media.manifest.Segment;
+import org.transcoder.media.manifest.VideoTrack;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.Failures;
 import org.transcoder.operators.OperatorSettings;
@@ -193,58 +198,37 @@ public class AssembleVideo
 
     private void publish(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
         String id = p.getVideoId();
-        String missing = incomplete(p);
-        if (missing != null) {
-            fail(p, ReasonCode.INTERNAL_ERROR, "Tasks reported success but " + missing, ctx, out);
+        Presentation presentation = presentation(p);
+        java.util.LinkedHashMap<String, String> manifests;
+        try {
+            manifests = Packaging.standard().manifests(presentation);
+        } catch (MediaException e) {
+            fail(p, e.reason(), e.getMessage(), ctx, out);
             return;
         }
-        Optional<AudioStream> audio = Optional.empty();
-        if (p.isHasAudio()) {
-            List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
-            String codecs = segs.get(0).getCodecs();
-            audio = Optional.of(new AudioStream(codecs, 2, refs(segs)));
-        }
-        Map<String, List<SegmentInfo>> byRendition = new HashMap<>();
-        for (int i = 0; i < p.getChunkCount(); i++) {
-            for (SegmentInfo s : results.get(TaskKind.CHUNK.key(i)).getSegments()) {
-                byRendition.computeIfAbsent(s.getRendition(), k -> new ArrayList<>()).add(s);
-            }
-        }
-        List<VariantStream> variants = new ArrayList<>();
+        Optional<AudioTrack> audio = presentation.audio();
+        long audioPeak = audio.map(a -> BitRates.peak(a.segments())).orElse(0L);
+        long audioAverage = audio.map(a -> BitRates.average(a.segments())).orElse(0L);
         List<RenditionRecord> renditionRecords = new ArrayList<>();
-        long audioPeak = audio.map(a -> HlsPackager.peakBitRate(a.segments())).orElse(0L);
-        long audioAverage = audio.map(a -> HlsPackager.averageBitRate(a.segments())).orElse(0L);
-        for (RenditionInfo r : p.getRenditions()) {
-            List<SegmentInfo> segs = sorted(byRendition.get(r.getName()));
-            List<SegmentRef> refs = refs(segs);
-            VariantStream v =
-                    new VariantStream(
-                            r.getName(),
-                            r.getWidth(),
-                            r.getHeight(),
-                            segs.get(0).getCodecs(),
-                            p.getFrameRate(),
-                            refs);
-            variants.add(v);
+        for (VideoTrack v : presentation.video()) {
             String playlistKey =
-                    StorageLayout.videoFile(id, HlsPackager.mediaPlaylistPath(r.getName()));
+                    StorageLayout.videoFile(id, HlsManifests.mediaPlaylistPath(v.directory()));
             renditionRecords.add(
                     new RenditionRecord(
-                            r.getName(),
-                            r.getWidth(),
-                            r.getHeight(),
-                            HlsPackager.peakBitRate(refs) + audioPeak,
-                            HlsPackager.averageBitRate(refs) + audioAverage,
+                            v.name(),
+                            v.width(),
+                            v.height(),
+                            BitRates.peak(v.segments()) + audioPeak,
+                            BitRates.average(v.segments()) + audioAverage,
                             v.codecs() + audio.map(a -> "," + a.codecs()).orElse(""),
                             settings.publicUrl(playlistKey)));
         }
         Publication publication = new Publication();
-        // Media playlists first, the master (the publish point) last.
-        for (Map.Entry<String, String> playlist :
-                HlsPackager.playlists(variants, audio).entrySet()) {
-            publication.write(StorageLayout.videoFile(id, playlist.getKey()), playlist.getValue());
+        // In Packaging's order: media manifests first, the entry points (publish points) last.
+        for (Map.Entry<String, String> m : manifests.entrySet()) {
+            publication.write(StorageLayout.videoFile(id, m.getKey()), m.getValue());
         }
-        String masterKey = StorageLayout.videoFile(id, HlsPackager.MASTER);
+        String masterKey = StorageLayout.videoFile(id, HlsManifests.MASTER);
         VideoRecord ready =
                 VideoRecord.ready(
                         id,
@@ -260,6 +244,50 @@ public class AssembleVideo
         videosReady.inc();
         LOG.info("Video {} assembled: {}", id, ready.getManifestUri());
         end(p, ready, publication, ctx);
+    }
+
+    /** The finished tasks' segments as the manifests describe them, rungs in the plan's order. */
+    private Presentation presentation(VideoPlan p) throws Exception {
+        Optional<AudioTrack> audio = Optional.empty();
+        if (p.isHasAudio()) {
+            List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
+            List<Segment> track = segments(segs, 0);
+            long rate = track.isEmpty() ? 0 : track.get(0).timescale();
+            String codecs = segs.isEmpty() ? "" : segs.get(0).getCodecs();
+            audio = Optional.of(new AudioTrack(codecs, 2, (int) rate, track));
+        }
+        Map<String, List<SegmentInfo>> byRendition = new HashMap<>();
+        for (int i = 0; i < p.getChunkCount(); i++) {
+            for (SegmentInfo s : results.get(TaskKind.CHUNK.key(i)).getSegments()) {
+                byRendition.computeIfAbsent(s.getRendition(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        List<VideoTrack> rungs = new ArrayList<>();
+        for (RenditionInfo r : p.getRenditions()) {
+            List<SegmentInfo> segs = sorted(byRendition.getOrDefault(r.getName(), List.of()));
+            rungs.add(
+                    new VideoTrack(
+                            r.getName(),
+                            r.getWidth(),
+                            r.getHeight(),
+                            segs.isEmpty() ? "" : segs.get(0).getCodecs(),
+                            p.getFrameRate(),
+                            VideoTrack.SDR,
+                            segments(segs, FfmpegChunkEncoder.TIMESCALE)));
+        }
+        return new Presentation(rungs, audio);
+    }
+
+    /** Segments in order; those from an older savepoint (no timeline) placed end to end. */
+    private static List<Segment> segments(List<SegmentInfo> segs, long defaultTimescale) {
+        List<Segment> out = new ArrayList<>();
+        long end = 0;
+        for (SegmentInfo s : segs) {
+            Segment seg = s.toSegment(end, defaultTimescale == 0 ? 48_000 : defaultTimescale);
+            out.add(seg);
+            end = seg.endTicks();
+        }
+        return out;
     }
 
     private void fail(
@@ -300,58 +328,9 @@ public class AssembleVideo
         timer.update(at);
     }
 
-    /** Why the finished tasks cannot make a complete ladder, or null when they can. */
-    private String incomplete(VideoPlan p) throws Exception {
-        if (p.isHasAudio() && results.get(TaskKind.AUDIO.key(0)).getSegments().isEmpty()) {
-            return "the audio task wrote no segments";
-        }
-        // Every rendition needs the same segments of every chunk: players switch between
-        // renditions at segment boundaries.
-        for (int i = 0; i < p.getChunkCount(); i++) {
-            List<SegmentInfo> segs = sorted(results.get(TaskKind.CHUNK.key(i)).getSegments());
-            List<Integer> expected = null;
-            for (RenditionInfo r : p.getRenditions()) {
-                List<Integer> indices =
-                        segs.stream()
-                                .filter(s -> r.getName().equals(s.getRendition()))
-                                .map(SegmentInfo::getIndex)
-                                .toList();
-                if (indices.isEmpty()) {
-                    return "chunk " + i + " has no segments for " + r.getName();
-                }
-                if (expected != null && !expected.equals(indices)) {
-                    return "chunk "
-                            + i
-                            + " has segments "
-                            + indices
-                            + " for "
-                            + r.getName()
-                            + " but "
-                            + expected
-                            + " for "
-                            + p.getRenditions().get(0).getName();
-                }
-                expected = indices;
-            }
-        }
-        return null;
-    }
-
     private static List<SegmentInfo> sorted(List<SegmentInfo> segs) {
         List<SegmentInfo> copy = new ArrayList<>(segs);
         copy.sort(Comparator.comparingInt(SegmentInfo::getIndex));
         return copy;
-    }
-
-    private static List<SegmentRef> refs(List<SegmentInfo> segs) {
-        return segs.stream()
-                .map(
-                        s ->
-                                new SegmentRef(
-                                        s.getUri(),
-                                        s.getInitUri(),
-                                        s.getDurationSeconds(),
-                                        s.getBytes()))
-                .toList();
     }
 }

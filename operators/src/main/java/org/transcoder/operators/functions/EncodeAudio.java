@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.transcoder.media.audio.AudioEncoder;
-import org.transcoder.media.hls.AudioStream;
-import org.transcoder.media.hls.HlsPackager;
-import org.transcoder.media.hls.SegmentRef;
+import org.transcoder.media.manifest.AudioTrack;
+import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
@@ -23,7 +22,7 @@ public class EncodeAudio extends MediaTaskFunction {
     }
 
     private static String audioKey(MediaTask task, String relative) {
-        return StorageLayout.videoFile(task.getVideoId(), HlsPackager.AUDIO_DIR + "/" + relative);
+        return StorageLayout.videoFile(task.getVideoId(), AudioTrack.DIRECTORY + "/" + relative);
     }
 
     /** One video's audio (or thumbnails) never waits for another's: as many as are prepared. */
@@ -44,11 +43,11 @@ public class EncodeAudio extends MediaTaskFunction {
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
             MediaInfo info = sourceInfo(task, source.path(), settings.validation());
             Path out = scratch.resolve("out");
-            AudioStream audio =
+            AudioTrack audio =
                     new AudioEncoder(settings.taskTimeout(), settings.validation())
                             .encode(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
-            Path dir = out.resolve(HlsPackager.AUDIO_DIR);
+            Path dir = out.resolve(AudioTrack.DIRECTORY);
             // Keys carry the upload's generation: a late task of an earlier upload of this video
             // never overwrites what this one's playlist lists.
             String init =
@@ -56,19 +55,12 @@ public class EncodeAudio extends MediaTaskFunction {
                             task.getGeneration(), audio.segments().get(0).initUri());
             upload(audioKey(task, init), dir.resolve(audio.segments().get(0).initUri()));
             int i = 0;
-            for (SegmentRef s : audio.segments()) {
+            for (Segment s : audio.segments()) {
                 String segment = StorageLayout.segmentPath(task.getGeneration(), s.uri());
                 upload(audioKey(task, segment), dir.resolve(s.uri()));
                 infos.add(
-                        new SegmentInfo(
-                                HlsPackager.AUDIO_DIR,
-                                i++,
-                                segment,
-                                init,
-                                s.durationSeconds(),
-                                s.bytes(),
-                                0,
-                                audio.codecs()));
+                        SegmentInfo.of(
+                                AudioTrack.DIRECTORY, i++, s, segment, init, 0, audio.codecs()));
             }
             return TaskResult.success(
                     task, infos, 0, (System.nanoTime() - started) / 1_000_000, attempt);

@@ -90,13 +90,12 @@ public class EncodeChunk extends MediaTaskFunction {
             upload(StorageLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
             upload(StorageLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
             infos.add(
-                    new SegmentInfo(
+                    SegmentInfo.of(
                             s.rendition(),
                             s.index(),
+                            s.toSegment(segment, s.initName()),
                             segment,
                             s.initName(),
-                            s.durationSeconds(),
-                            s.bytes(),
                             s.frames(),
                             s.codecs()));
             frames = Math.max(frames, s.frames());

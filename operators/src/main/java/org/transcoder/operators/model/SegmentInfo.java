@@ -1,6 +1,13 @@
 package org.transcoder.operators.model;
 
-/** A segment written to storage, with what the playlists need to say about it. */
+import java.util.ArrayList;
+import java.util.List;
+import org.transcoder.media.manifest.Segment;
+
+/**
+ * A segment written to storage, with what the manifests need to say about it (a Flink POJO in the
+ * assembler's state: the fields of {@link Segment}, key frames as three parallel arrays).
+ */
 public class SegmentInfo {
     private String rendition;
     private int index;
@@ -10,8 +17,73 @@ public class SegmentInfo {
     private long bytes;
     private int frames;
     private String codecs;
+    private long startTicks;
+    private long durationTicks;
+    private long timescale;
+    private long[] keyFrameOffsets = new long[0];
+    private long[] keyFrameLengths = new long[0];
+    private long[] keyFrameTicks = new long[0];
 
     public SegmentInfo() {}
+
+    /** A segment of a rendition (or the audio) as its encoder described it, stored at uri. */
+    public static SegmentInfo of(
+            String rendition,
+            int index,
+            Segment s,
+            String uri,
+            String initUri,
+            int frames,
+            String codecs) {
+        SegmentInfo i =
+                new SegmentInfo(
+                        rendition,
+                        index,
+                        uri,
+                        initUri,
+                        s.durationSeconds(),
+                        s.bytes(),
+                        frames,
+                        codecs);
+        i.startTicks = s.startTicks();
+        i.durationTicks = s.durationTicks();
+        i.timescale = s.timescale();
+        int n = s.keyFrames().size();
+        i.keyFrameOffsets = new long[n];
+        i.keyFrameLengths = new long[n];
+        i.keyFrameTicks = new long[n];
+        for (int k = 0; k < n; k++) {
+            Segment.KeyFrame f = s.keyFrames().get(k);
+            i.keyFrameOffsets[k] = f.offset();
+            i.keyFrameLengths[k] = f.length();
+            i.keyFrameTicks[k] = f.durationTicks();
+        }
+        return i;
+    }
+
+    /**
+     * The segment as the manifests describe it. A result stored by a version before timelines
+     * (timescale 0, from an older savepoint) gets one from its duration, placed after the previous
+     * segment's end.
+     */
+    public Segment toSegment(long previousEnd, long defaultTimescale) {
+        List<Segment.KeyFrame> keyFrames = new ArrayList<>();
+        for (int k = 0; k < keyFrameOffsets.length; k++) {
+            keyFrames.add(
+                    new Segment.KeyFrame(keyFrameOffsets[k], keyFrameLengths[k], keyFrameTicks[k]));
+        }
+        if (timescale == 0) {
+            return new Segment(
+                    uri,
+                    initUri,
+                    previousEnd,
+                    Math.round(durationSeconds * defaultTimescale),
+                    defaultTimescale,
+                    bytes,
+                    keyFrames);
+        }
+        return new Segment(uri, initUri, startTicks, durationTicks, timescale, bytes, keyFrames);
+    }
 
     public SegmentInfo(
             String rendition,
@@ -94,5 +166,53 @@ public class SegmentInfo {
 
     public void setCodecs(String codecs) {
         this.codecs = codecs;
+    }
+
+    public long getStartTicks() {
+        return startTicks;
+    }
+
+    public void setStartTicks(long startTicks) {
+        this.startTicks = startTicks;
+    }
+
+    public long getDurationTicks() {
+        return durationTicks;
+    }
+
+    public void setDurationTicks(long durationTicks) {
+        this.durationTicks = durationTicks;
+    }
+
+    public long getTimescale() {
+        return timescale;
+    }
+
+    public void setTimescale(long timescale) {
+        this.timescale = timescale;
+    }
+
+    public long[] getKeyFrameOffsets() {
+        return keyFrameOffsets;
+    }
+
+    public void setKeyFrameOffsets(long[] keyFrameOffsets) {
+        this.keyFrameOffsets = keyFrameOffsets == null ? new long[0] : keyFrameOffsets;
+    }
+
+    public long[] getKeyFrameLengths() {
+        return keyFrameLengths;
+    }
+
+    public void setKeyFrameLengths(long[] keyFrameLengths) {
+        this.keyFrameLengths = keyFrameLengths == null ? new long[0] : keyFrameLengths;
+    }
+
+    public long[] getKeyFrameTicks() {
+        return keyFrameTicks;
+    }
+
+    public void setKeyFrameTicks(long[] keyFrameTicks) {
+        this.keyFrameTicks = keyFrameTicks == null ? new long[0] : keyFrameTicks;
     }
 }

@@ -395,7 +395,9 @@ class AssembleVideoTest {
         VideoRecord last = records().get(records().size() - 1);
         assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
         assertThat(last.getReasonCode()).isEqualTo(ReasonCode.INTERNAL_ERROR.name());
-        assertThat(last.getMessage()).contains("chunk 0 has segments");
+        assertThat(last.getMessage())
+                .contains("The ladder cannot be published")
+                .containsPattern("(720p|360p) has [23] segments, (720p|360p) [23]");
     }
 
     // ---------------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.ladder.Rendition;
+import org.transcoder.media.manifest.Segment;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
@@ -346,7 +348,10 @@ class EncodeChunkTest {
                                     seg,
                                     init,
                                     init.getFileName().toString(),
-                                    chunk.durationSeconds(),
+                                    Math.round(chunk.startPts() * FfmpegChunkEncoder.TIMESCALE),
+                                    Math.round(
+                                            chunk.durationSeconds() * FfmpegChunkEncoder.TIMESCALE),
+                                    List.of(new Segment.KeyFrame(0, bytes.length, 1)),
                                     bytes.length,
                                     chunk.frameCount(),
                                     "avc1.64001f"));
