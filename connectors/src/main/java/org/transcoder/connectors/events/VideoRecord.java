@@ -21,6 +21,7 @@ public class VideoRecord {
     private String message;
     private String sourceUri;
     private String manifestUri;
+    private String dashManifestUri;
     private String posterUri;
     private double durationSeconds;
     private List<RenditionRecord> renditions = new ArrayList<>();
@@ -155,6 +156,15 @@ public class VideoRecord {
         this.manifestUri = manifestUri;
     }
 
+    /** The manifest.mpd (DASH, the same CMAF segments) URI once READY. */
+    public String getDashManifestUri() {
+        return dashManifestUri;
+    }
+
+    public void setDashManifestUri(String dashManifestUri) {
+        this.dashManifestUri = dashManifestUri;
+    }
+
     public String getPosterUri() {
         return posterUri;
     }
@@ -207,6 +217,7 @@ public class VideoRecord {
         r.message = message;
         r.sourceUri = sourceUri;
         r.manifestUri = manifestUri;
+        r.dashManifestUri = dashManifestUri;
         r.posterUri = posterUri;
         r.durationSeconds = durationSeconds;
         r.updatedAtMillis = updatedAtMillis;
@@ -245,6 +256,7 @@ public class VideoRecord {
                 && Objects.equals(message, that.message)
                 && Objects.equals(sourceUri, that.sourceUri)
                 && Objects.equals(manifestUri, that.manifestUri)
+                && Objects.equals(dashManifestUri, that.dashManifestUri)
                 && Objects.equals(posterUri, that.posterUri)
                 && Objects.equals(renditions, that.renditions)
                 && Objects.equals(labels, that.labels);

@@ -161,15 +161,16 @@ public class MetadataStore implements AutoCloseable {
     private static final String UPSERT_VIDEO =
             "INSERT INTO videos (video_id, status, progress_percent, reason_code, message, source_uri,"
                     + " manifest_uri, poster_uri, duration_seconds, labels, updated_at, chunks_done,"
-                    + " chunks_total)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)"
+                    + " chunks_total, dash_manifest_uri)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)"
                     + " ON CONFLICT (video_id) DO UPDATE SET status = EXCLUDED.status,"
                     + " progress_percent = EXCLUDED.progress_percent, reason_code = EXCLUDED.reason_code,"
                     + " message = EXCLUDED.message, source_uri = EXCLUDED.source_uri,"
                     + " manifest_uri = EXCLUDED.manifest_uri, poster_uri = EXCLUDED.poster_uri,"
                     + " duration_seconds = EXCLUDED.duration_seconds, labels = EXCLUDED.labels,"
                     + " updated_at = EXCLUDED.updated_at, chunks_done = EXCLUDED.chunks_done,"
-                    + " chunks_total = EXCLUDED.chunks_total";
+                    + " chunks_total = EXCLUDED.chunks_total,"
+                    + " dash_manifest_uri = EXCLUDED.dash_manifest_uri";
 
     /**
      * Serializes writers of one video for this transaction, including the first insert (a row lock
@@ -198,6 +199,7 @@ public class MetadataStore implements AutoCloseable {
             ps.setTimestamp(11, new Timestamp(r.getUpdatedAtMillis()));
             ps.setInt(12, r.getChunksDone());
             ps.setInt(13, r.getChunksTotal());
+            ps.setString(14, r.getDashManifestUri());
             ps.executeUpdate();
         }
     }
@@ -237,7 +239,7 @@ public class MetadataStore implements AutoCloseable {
                 c.prepareStatement(
                         "SELECT status, progress_percent, reason_code, message, source_uri, manifest_uri,"
                                 + " poster_uri, duration_seconds, labels::text, updated_at, chunks_done,"
-                                + " chunks_total FROM videos"
+                                + " chunks_total, dash_manifest_uri FROM videos"
                                 + " WHERE video_id = ?"
                                 + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setString(1, videoId);
@@ -259,6 +261,7 @@ public class MetadataStore implements AutoCloseable {
                 r.setUpdatedAtMillis(rs.getTimestamp(10).getTime());
                 r.setChunksDone(rs.getInt(11));
                 r.setChunksTotal(rs.getInt(12));
+                r.setDashManifestUri(rs.getString(13));
             }
         }
         try (PreparedStatement ps =

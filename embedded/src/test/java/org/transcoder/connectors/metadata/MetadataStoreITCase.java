@@ -88,14 +88,16 @@ class MetadataStoreITCase {
         store.upsert(VideoRecord.processing("sticky", "s3://up/s.mp4", 20));
         assertThat(store.find("sticky").orElseThrow().getProgressPercent()).isEqualTo(30);
 
-        store.upsert(
+        VideoRecord ready =
                 VideoRecord.ready(
                         "sticky",
                         "s3://up/s.mp4",
                         "s3://out/videos/sticky/master.m3u8",
                         "s3://out/videos/sticky/thumbnails/poster.jpg",
                         9.5,
-                        List.of(rung("720p", 720))));
+                        List.of(rung("720p", 720)));
+        ready.setDashManifestUri("s3://out/videos/sticky/manifest.mpd");
+        store.upsert(ready);
         VideoRecord late = store.upsert(VideoRecord.processing("sticky", "s3://up/s.mp4", 80));
         assertThat(late.getStatus()).isEqualTo(VideoStatus.READY);
 
@@ -103,6 +105,7 @@ class MetadataStoreITCase {
         assertThat(found.getStatus()).isEqualTo(VideoStatus.READY);
         assertThat(found.getProgressPercent()).isEqualTo(100);
         assertThat(found.getManifestUri()).endsWith("/master.m3u8");
+        assertThat(found.getDashManifestUri()).isEqualTo("s3://out/videos/sticky/manifest.mpd");
         assertThat(found.getDurationSeconds()).isEqualTo(9.5);
         assertThat(found.getRenditions()).containsExactly(rung("720p", 720));
         assertThat(store.cached("sticky").orElseThrow()).isEqualTo(found);
