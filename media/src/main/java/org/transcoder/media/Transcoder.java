@@ -13,9 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.transcoder.media.audio.AudioEncoder;
-import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
-import org.transcoder.media.chunk.ChunkSplitter;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
 import org.transcoder.media.encode.FfmpegChunkEncoder;
@@ -27,10 +25,7 @@ import org.transcoder.media.manifest.Presentation;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.manifest.VideoTrack;
 import org.transcoder.media.probe.MediaInfo;
-import org.transcoder.media.probe.MediaProbe;
-import org.transcoder.media.probe.VideoStreamInfo;
 import org.transcoder.media.thumbs.ThumbnailExtractor;
-import org.transcoder.media.validate.MediaValidator;
 
 /**
  * Transcodes one file on local disk through every step of the pipeline — probe, validate, plan and
@@ -50,13 +45,15 @@ public final class Transcoder {
 
     public TranscodeResult transcode(Path source, Path outputDir) throws MediaException {
         long started = System.nanoTime();
-        MediaInfo info = MediaProbe.probe(source, options.validation());
-        VideoStreamInfo video = new MediaValidator(options.validation()).validate(source, info);
-        List<ChunkSpec> chunks =
-                ChunkPlanner.plan(info, options.chunkingFor(info.videoDurationSeconds()));
-        EncodeSpec spec =
-                EncodeSpec.forSource(video, options.ladder())
-                        .withThreadsPerEncode(options.threadsPerEncode());
+        VideoPreparation.PreparedVideo prepared =
+                new VideoPreparation(
+                                options.validation(),
+                                options::chunkingFor,
+                                options.threadsPerEncode())
+                        .prepare(source, options.ladder());
+        MediaInfo info = prepared.info();
+        List<ChunkSpec> chunks = prepared.chunks();
+        EncodeSpec spec = prepared.spec();
         Path staging;
         try {
             Files.createDirectories(outputDir);
@@ -92,13 +89,7 @@ public final class Transcoder {
                 encodes.add(
                         pool.submit(
                                 () -> {
-                                    Path staged =
-                                            ChunkSplitter.stage(
-                                                    source,
-                                                    info,
-                                                    chunk,
-                                                    staging,
-                                                    options.validation());
+                                    Path staged = prepared.stage(chunk, staging);
                                     try {
                                         return encoder.encode(
                                                 staged, chunk, origin, spec, outputDir);

@@ -16,17 +16,13 @@ import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
-import org.transcoder.media.chunk.ChunkPlanner;
+import org.transcoder.media.VideoPreparation;
 import org.transcoder.media.chunk.ChunkSpec;
-import org.transcoder.media.chunk.ChunkSplitter;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.ladder.Rendition;
 import org.transcoder.media.probe.MediaInfo;
-import org.transcoder.media.probe.MediaProbe;
-import org.transcoder.media.probe.VideoStreamInfo;
-import org.transcoder.media.validate.MediaValidator;
 import org.transcoder.operators.Failures;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
@@ -172,18 +168,17 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         String videoId = event.getVideoId();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(event.getSourceUri(), settings.allowedSources(), scratch)) {
-            MediaInfo info = MediaProbe.probe(source.path(), settings.validation());
-            VideoStreamInfo video =
-                    new MediaValidator(settings.validation()).validate(source.path(), info);
-            List<ChunkSpec> chunks =
-                    ChunkPlanner.plan(info, settings.chunkingFor(info.videoDurationSeconds()));
-            EncodeSpec spec =
-                    EncodeSpec.forSource(video, ladder)
-                            .withThreadsPerEncode(settings.threadsPerEncode());
+            VideoPreparation.PreparedVideo prepared =
+                    new VideoPreparation(
+                                    settings.validation(),
+                                    settings::chunkingFor,
+                                    settings.threadsPerEncode())
+                            .prepare(source.path(), ladder);
+            MediaInfo info = prepared.info();
+            List<ChunkSpec> chunks = prepared.chunks();
+            EncodeSpec spec = prepared.spec();
             for (ChunkSpec chunk : chunks) {
-                Path staged =
-                        ChunkSplitter.stage(
-                                source.path(), info, chunk, scratch, settings.validation());
+                Path staged = prepared.stage(chunk, scratch);
                 try {
                     storage.put(
                             StorageLayout.stagedChunk(videoId, generation, chunk.index()), staged);

@@ -1,0 +1,53 @@
+package org.transcoder.media;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.transcoder.media.chunk.ChunkPlanner;
+import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.chunk.ChunkSplitter;
+import org.transcoder.media.chunk.ChunkingPolicy;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.ladder.Ladder;
+import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
+import org.transcoder.media.probe.VideoStreamInfo;
+import org.transcoder.media.validate.MediaValidator;
+import org.transcoder.media.validate.ValidationPolicy;
+
+/**
+ * Preparing a video, the same for both runners (the whole-file {@link Transcoder} and the Flink
+ * job's PrepareVideo): probe it, check it against the policy, plan its chunks and decide how every
+ * chunk is encoded; then stage each chunk (a stream copy) where the runner wants it.
+ *
+ * @param chunking the chunking of a video, from its duration in seconds
+ */
+public record VideoPreparation(
+        ValidationPolicy policy,
+        java.util.function.DoubleFunction<ChunkingPolicy> chunking,
+        int threadsPerEncode) {
+
+    /** A probed, checked and planned video. */
+    public record PreparedVideo(
+            Path source,
+            MediaInfo info,
+            VideoStreamInfo video,
+            List<ChunkSpec> chunks,
+            EncodeSpec spec,
+            ValidationPolicy policy) {
+
+        /** Copies one chunk's source packets to {@code dir}; returns the staged file. */
+        public Path stage(ChunkSpec chunk, Path dir) throws MediaException {
+            return ChunkSplitter.stage(source, info, chunk, dir, policy);
+        }
+    }
+
+    public PreparedVideo prepare(Path source, Ladder ladder) throws MediaException {
+        MediaInfo info = MediaProbe.probe(source, policy);
+        VideoStreamInfo video = new MediaValidator(policy).validate(source, info);
+        List<ChunkSpec> chunks =
+                ChunkPlanner.plan(info, chunking.apply(info.videoDurationSeconds()));
+        EncodeSpec spec =
+                EncodeSpec.forSource(video, ladder).withThreadsPerEncode(threadsPerEncode);
+        return new PreparedVideo(source, info, video, chunks, spec, policy);
+    }
+}
