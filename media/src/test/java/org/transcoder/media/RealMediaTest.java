@@ -14,6 +14,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.transcoder.media.testing.DashAssertions;
 import org.transcoder.media.testing.Ffprobe;
 import org.transcoder.media.testing.Fixtures;
 import org.transcoder.media.testing.HlsLadder;
@@ -81,6 +82,7 @@ class RealMediaTest {
         LadderAssertions.Source src = LadderAssertions.Source.of(source);
         try (HlsLadder ladder = HlsLadder.read(out)) {
             LadderAssertions.check(softly, ladder, src);
+            DashAssertions.check(softly, out);
             checkDefaultRungs(softly, ladder, src);
             softly.assertThat(result.masterPlaylist())
                     .as("result's master playlist")

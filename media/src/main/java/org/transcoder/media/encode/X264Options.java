@@ -40,6 +40,16 @@ public final class X264Options {
                         "-force_key_frames" + s,
                         String.format(
                                 Locale.ROOT, "expr:gte(t,n_forced*%.3f)", spec.gopSeconds())));
+        // The same frame rate and time base for every chunk of the video: x264 derives the SPS's
+        // level and VUI timing from them, and a per-chunk guess (variable frame rate) gave the
+        // chunks of one rung different parameter sets, so different init segments. A 90 kHz
+        // encoder time base keeps every source timestamp exact (passthrough timing).
+        o.addAll(
+                List.of(
+                        "-x264-params" + s,
+                        String.format(Locale.ROOT, "fps=%d/1000", Math.round(fps * 1000)),
+                        "-enc_time_base" + s,
+                        "1:" + FfmpegChunkEncoder.TIMESCALE));
         o.addAll(List.of("-pix_fmt" + s, "yuv420p"));
         if (spec.hdrTransfer() != null) {
             o.addAll(

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.dash.DashManifest;
 import org.transcoder.media.hls.HlsManifests;
 
 /**
@@ -16,9 +17,9 @@ public final class Packaging {
 
     private final List<ManifestWriter> formats;
 
-    /** Every format the platform publishes: HLS. */
+    /** Every format the platform publishes: HLS, and DASH over the same segments. */
     public static Packaging standard() {
-        return new Packaging(List.of(new HlsManifests()));
+        return new Packaging(List.of(new HlsManifests(), new DashManifest()));
     }
 
     public Packaging(List<ManifestWriter> formats) {
