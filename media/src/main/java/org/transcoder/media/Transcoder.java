@@ -138,7 +138,13 @@ public final class Transcoder {
                                 r.width(),
                                 r.height(),
                                 segs.get(0).codecs(),
-                                spec.frameRate(),
+                                VideoTrack.maxFrameRate(
+                                        segs.stream()
+                                                .mapToLong(EncodedSegment::minSampleTicks)
+                                                .min()
+                                                .orElse(0),
+                                        FfmpegChunkEncoder.TIMESCALE,
+                                        spec.frameRate()),
                                 VideoTrack.SDR,
                                 segs.stream()
                                         .map(

@@ -14,7 +14,8 @@ import org.transcoder.media.probe.VideoStreamInfo;
  * @param rotation clockwise display rotation to apply (staged chunks lose the display matrix)
  * @param deinterlace the source is interlaced
  * @param hdrTransfer the source's PQ/HLG transfer to tone-map to SDR, or null for SDR sources
- * @param frameRate average source frame rate (FRAME-RATE in the playlist, keyframe spacing)
+ * @param frameRate average source frame rate (keyframe spacing, x264's rate control and level; the
+ *     playlists declare each rung's measured maximum instead)
  * @param threadsPerEncode x264 threads per rendition encode (0 = FFmpeg decides every thread count,
  *     as the ffmpeg CLI does)
  */

@@ -9,7 +9,8 @@ import org.transcoder.media.manifest.Segment;
  * {@code index} numbers them across the whole video): the init segment it needs (named by content
  * hash, so identical inits of different chunks are one object), and what the manifests must say
  * about it: where it sits on the video's timeline (in {@link FfmpegChunkEncoder#TIMESCALE} ticks)
- * and where its key frames are.
+ * and where its key frames are; {@code minSampleTicks} is its shortest frame duration (the rung's
+ * FRAME-RATE is the highest rate of any of its frames).
  */
 public record EncodedSegment(
         String rendition,
@@ -23,6 +24,7 @@ public record EncodedSegment(
         List<Segment.KeyFrame> keyFrames,
         long bytes,
         int frames,
+        long minSampleTicks,
         String codecs) {
 
     public EncodedSegment {

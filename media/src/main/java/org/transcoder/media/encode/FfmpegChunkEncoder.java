@@ -197,6 +197,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             long bytes = 0;
             long segTicks = 0;
             int frames = 0;
+            long minSample = Long.MAX_VALUE;
             // Every fragment starts with a key frame (frag_keyframe): one I-frame entry each.
             List<Segment.KeyFrame> keyFrames = new ArrayList<>();
             try (var os = Files.newOutputStream(seg)) {
@@ -208,6 +209,11 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                                     bytes, Fmp4.firstSampleEnd(f, parts.init()), ticks[i]));
                     bytes += f.length;
                     frames += Fmp4.sampleCount(f);
+                    minSample =
+                            Math.min(
+                                    minSample,
+                                    Fmp4.minSampleDuration(
+                                            f, parts.init(), i == fragments.size() - 1));
                     segTicks += ticks[i];
                 }
             }
@@ -224,6 +230,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                             keyFrames,
                             bytes,
                             frames,
+                            minSample,
                             codecs));
             segStart += segTicks;
         }

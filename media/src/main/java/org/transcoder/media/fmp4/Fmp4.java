@@ -397,4 +397,45 @@ public final class Fmp4 {
         }
         return dataOffset + size;
     }
+
+    /**
+     * Shortest sample duration in the fragment, in timescale ticks (its highest frame rate);
+     * without its last sample when {@code skipLast} (a chunk's last frame lasts until the chunk's
+     * end, which for a video's last frame is the container's guess, not a frame interval). {@link
+     * Long#MAX_VALUE} when no sample counts.
+     */
+    public static long minSampleDuration(byte[] frag, byte[] init, boolean skipLast) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        long min = Long.MAX_VALUE;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            int tfhd = find(frag, traf + 8, trafEnd, "tfhd");
+            int tfhdFlags = b.getInt(tfhd + 8) & 0xFFFFFF;
+            int q = tfhd + 16;
+            if ((tfhdFlags & 0x1) != 0) q += 8;
+            if ((tfhdFlags & 0x2) != 0) q += 4;
+            long defaultDuration =
+                    (tfhdFlags & 0x8) != 0
+                            ? Integer.toUnsignedLong(b.getInt(q))
+                            : trexDefaultDuration(init);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                int flags = b.getInt(trun + 8) & 0xFFFFFF;
+                int count = b.getInt(trun + 12);
+                int p = trun + 16;
+                if ((flags & 0x1) != 0) p += 4;
+                if ((flags & 0x4) != 0) p += 4;
+                int stride = Integer.bitCount(flags & 0xF00) * 4;
+                int counted = skipLast ? count - 1 : count;
+                for (int i = 0; i < counted; i++) {
+                    long d =
+                            (flags & 0x100) != 0
+                                    ? Integer.toUnsignedLong(b.getInt(p + i * stride))
+                                    : defaultDuration;
+                    min = Math.min(min, d);
+                }
+            }
+        }
+        return min;
+    }
 }

@@ -25,6 +25,16 @@ public record VideoTrack(
         segments = List.copyOf(segments);
     }
 
+    /**
+     * The highest frame rate of a rung whose shortest frame lasts {@code minSampleTicks}, or {@code
+     * fallback} when that is unknown (0).
+     */
+    public static double maxFrameRate(long minSampleTicks, long timescale, double fallback) {
+        return minSampleTicks > 0 && minSampleTicks < Long.MAX_VALUE
+                ? timescale / (double) minSampleTicks
+                : fallback;
+    }
+
     public String directory() {
         return name;
     }

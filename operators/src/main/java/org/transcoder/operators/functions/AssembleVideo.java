@@ -20,6 +20,7 @@ import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.media.dash.DashManifest;
 import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.manifest.AudioTrack;
@@ -240,6 +241,7 @@ public class AssembleVideo
                                         StorageLayout.THUMBNAILS_DIR + "/" + Thumbnails.POSTER)),
                         p.getDurationSeconds(),
                         renditionRecords);
+        ready.setDashManifestUri(settings.publicUrl(StorageLayout.videoFile(id, DashManifest.MPD)));
         ready.setLabels(p.getLabels());
         videosReady.inc();
         LOG.info("Video {} assembled: {}", id, ready.getManifestUri());
@@ -271,7 +273,14 @@ public class AssembleVideo
                             r.getWidth(),
                             r.getHeight(),
                             segs.isEmpty() ? "" : segs.get(0).getCodecs(),
-                            p.getFrameRate(),
+                            VideoTrack.maxFrameRate(
+                                    segs.stream()
+                                            .mapToLong(SegmentInfo::getMinSampleTicks)
+                                            .filter(t -> t > 0)
+                                            .min()
+                                            .orElse(0),
+                                    FfmpegChunkEncoder.TIMESCALE,
+                                    p.getFrameRate()),
                             VideoTrack.SDR,
                             segments(segs, FfmpegChunkEncoder.TIMESCALE)));
         }

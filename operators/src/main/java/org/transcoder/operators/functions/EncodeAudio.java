@@ -60,7 +60,7 @@ public class EncodeAudio extends MediaTaskFunction {
                 upload(audioKey(task, segment), dir.resolve(s.uri()));
                 infos.add(
                         SegmentInfo.of(
-                                AudioTrack.DIRECTORY, i++, s, segment, init, 0, audio.codecs()));
+                                AudioTrack.DIRECTORY, i++, s, segment, init, 0, 0, audio.codecs()));
             }
             return TaskResult.success(
                     task, infos, 0, (System.nanoTime() - started) / 1_000_000, attempt);

@@ -97,6 +97,7 @@ public class EncodeChunk extends MediaTaskFunction {
                             segment,
                             s.initName(),
                             s.frames(),
+                            s.minSampleTicks(),
                             s.codecs()));
             frames = Math.max(frames, s.frames());
         }

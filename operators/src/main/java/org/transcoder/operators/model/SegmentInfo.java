@@ -23,6 +23,7 @@ public class SegmentInfo {
     private long[] keyFrameOffsets = new long[0];
     private long[] keyFrameLengths = new long[0];
     private long[] keyFrameTicks = new long[0];
+    private long minSampleTicks;
 
     public SegmentInfo() {}
 
@@ -34,6 +35,7 @@ public class SegmentInfo {
             String uri,
             String initUri,
             int frames,
+            long minSampleTicks,
             String codecs) {
         SegmentInfo i =
                 new SegmentInfo(
@@ -48,6 +50,7 @@ public class SegmentInfo {
         i.startTicks = s.startTicks();
         i.durationTicks = s.durationTicks();
         i.timescale = s.timescale();
+        i.minSampleTicks = minSampleTicks;
         int n = s.keyFrames().size();
         i.keyFrameOffsets = new long[n];
         i.keyFrameLengths = new long[n];
@@ -214,5 +217,14 @@ public class SegmentInfo {
 
     public void setKeyFrameTicks(long[] keyFrameTicks) {
         this.keyFrameTicks = keyFrameTicks == null ? new long[0] : keyFrameTicks;
+    }
+
+    /** Shortest frame duration in timescale ticks; 0 when unknown (audio, older savepoints). */
+    public long getMinSampleTicks() {
+        return minSampleTicks;
+    }
+
+    public void setMinSampleTicks(long minSampleTicks) {
+        this.minSampleTicks = minSampleTicks;
     }
 }

@@ -354,6 +354,7 @@ class EncodeChunkTest {
                                     List.of(new Segment.KeyFrame(0, bytes.length, 1)),
                                     bytes.length,
                                     chunk.frameCount(),
+                                    3000,
                                     "avc1.64001f"));
                 }
             } catch (IOException e) {
