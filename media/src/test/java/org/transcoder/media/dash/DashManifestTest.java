@@ -150,7 +150,7 @@ class DashManifestTest {
         softly.assertThat(mpd.str(r1 + "/@codecs")).isEqualTo("avc1.640028");
         // Peak: 2.6 MB in 4.004 s.
         softly.assertThat(mpd.str(r1 + "/@bandwidth"))
-                .isEqualTo(Long.toString(Math.round(2_600_000 * 8 / 4.004)))
+                .isEqualTo(Long.toString((long) Math.ceil(2_600_000 * 8 / 4.004))) // rounded up
                 .isEqualTo(Long.toString(BitRates.peak(p.video().get(0).segments())));
         softly.assertThat(mpd.str(r1 + "/@width")).isEqualTo("1920");
         softly.assertThat(mpd.str(r1 + "/@height")).isEqualTo("1080");
@@ -175,7 +175,7 @@ class DashManifestTest {
                                         + "/@initialization"))
                 .isEqualTo("720p/init_ba9876543210.mp4");
         softly.assertThat(mpd.str(vs + "/d:Representation[@id='720p']/@bandwidth"))
-                .isEqualTo(Long.toString(Math.round(1_300_000 * 8 / 4.004)));
+                .isEqualTo(Long.toString((long) Math.ceil(1_300_000 * 8 / 4.004)));
 
         String as = "/d:MPD/d:Period/d:AdaptationSet[@contentType='audio']";
         softly.assertThat(mpd.str(as + "/@mimeType")).isEqualTo("audio/mp4");

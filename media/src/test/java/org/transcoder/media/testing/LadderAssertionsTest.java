@@ -75,16 +75,29 @@ class LadderAssertionsTest {
                 .anyMatch(p -> p.contains("variant 120p: BANDWIDTH") && p.contains("audio"));
         assertThat(problems)
                 .as("everything else of the muxer's output passes: " + problems)
-                .allMatch(p -> p.contains("FRAME-RATE") || p.contains("BANDWIDTH"));
+                .allMatch(
+                        p ->
+                                p.contains("FRAME-RATE")
+                                        || p.contains("BANDWIDTH")
+                                        || NO_IFRAME_PLAYLIST.matcher(p).find());
     }
 
+    /**
+     * The one problem of the muxer's ladder under a measured master: it has no I-frame playlists.
+     */
+    private static final java.util.regex.Pattern NO_IFRAME_PLAYLIST =
+            java.util.regex.Pattern.compile("rung \\d+p: EXT-X-I-FRAME-STREAM-INF");
+
     @Test
-    void correctLadderPasses(@TempDir Path out) throws Exception {
+    void aMeasuredMasterLeavesOnlyTheMissingIFramePlaylists(@TempDir Path out) throws Exception {
         writeLadder(out, 25, 25);
         rewriteMaster(out, true);
 
-        assertThat(LadderAssertions.problems(out, source)).isEmpty();
-        LadderAssertions.assertPlayableLadder(out, source);
+        // ffmpeg's hls muxer writes no I-frame playlists (Apple 6.1 asks for them): that is all
+        // that is wrong, once per rung.
+        assertThat(LadderAssertions.problems(out, source))
+                .hasSize(2)
+                .allMatch(p -> NO_IFRAME_PLAYLIST.matcher(p).find());
 
         try (HlsLadder ladder = HlsLadder.read(out)) {
             assertThat(ladder.rungs())
@@ -104,6 +117,7 @@ class LadderAssertionsTest {
         rewriteMaster(out, false);
 
         assertThat(LadderAssertions.problems(out, source))
+                .filteredOn(p -> !NO_IFRAME_PLAYLIST.matcher(p).find())
                 .isNotEmpty()
                 .allMatch(p -> p.contains("BANDWIDTH"), "only the bandwidth checks fail");
     }
