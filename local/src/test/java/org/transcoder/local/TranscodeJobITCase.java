@@ -13,6 +13,7 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.metadata.MetadataStore;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.embedded.EmbeddedServices;
+import org.transcoder.media.testing.DashAssertions;
 import org.transcoder.media.testing.Fixtures;
 import org.transcoder.media.testing.LadderAssertions;
 
@@ -107,6 +109,8 @@ class TranscodeJobITCase {
                     .isEqualTo(VideoStatus.READY);
             assertThat(r.getManifestUri())
                     .isEqualTo("s3://transcoder/videos/" + id(clip) + "/master.m3u8");
+            assertThat(r.getDashManifestUri())
+                    .isEqualTo("s3://transcoder/videos/" + id(clip) + "/manifest.mpd");
             Path local = work.resolve("download").resolve(id(clip));
             String prefix = "videos/" + id(clip) + "/";
             for (String key : bucket.list(prefix)) {
@@ -115,6 +119,9 @@ class TranscodeJobITCase {
                 bucket.download(key, target);
             }
             LadderAssertions.assertPlayableLadder(local, Fixtures.clip(clip));
+            SoftAssertions dash = new SoftAssertions();
+            DashAssertions.check(dash, local);
+            dash.assertAll();
         }
     }
 

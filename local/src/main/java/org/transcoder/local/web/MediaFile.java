@@ -11,6 +11,7 @@ import org.eclipse.jetty.http.MimeTypes;
  */
 enum MediaFile {
     PLAYLIST("m3u8", "application/vnd.apple.mpegurl", Caching.REVALIDATE),
+    DASH_MANIFEST("mpd", "application/dash+xml", Caching.REVALIDATE),
     SEGMENT("m4s", "video/iso.segment", Caching.IMMUTABLE),
     INIT_SEGMENT("mp4", "video/mp4", Caching.IMMUTABLE),
     IMAGE("jpg", "image/jpeg", Caching.REVALIDATE),

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.media.dash.DashManifest;
 import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.StorageLayout;
@@ -82,13 +83,30 @@ final class Pages {
         return frame("Videos", b.toString(), busy ? 5 : 0);
     }
 
+    /** The watch page, playing the HLS ladder. */
     static String watch(VideoRecord v) {
+        return watch(v, false);
+    }
+
+    /**
+     * The watch page; with {@code dash} (and a DASH manifest) dash.js plays manifest.mpd instead of
+     * hls.js master.m3u8, over the same segments.
+     */
+    static String watch(VideoRecord v, boolean dash) {
         String id = v.getVideoId();
         StringBuilder b = new StringBuilder();
         b.append("<p class=\"back\"><a href=\"/\">All videos</a></p>\n");
         b.append("<h1>").append(Html.escape(id)).append("</h1>\n");
         if (v.getStatus() == VideoStatus.READY && v.getManifestUri() != null) {
-            b.append(player(v));
+            boolean useDash = dash && v.getDashManifestUri() != null;
+            if (v.getDashManifestUri() != null) {
+                b.append("<p class=\"formats\">Play as ")
+                        .append(useDash ? "<a href=\"?format=hls\">HLS</a>" : "<b>HLS</b>")
+                        .append(" · ")
+                        .append(useDash ? "<b>DASH</b>" : "<a href=\"?format=dash\">DASH</a>")
+                        .append("</p>\n");
+            }
+            b.append(player(v, useDash));
         } else {
             b.append("<p class=\"state\">").append(status(v)).append(" ").append(progress(v));
             b.append("</p>\n");
@@ -141,11 +159,11 @@ final class Pages {
      * The player: the video element with its poster, the seek bar with the storyboard preview and
      * the quality menu; watch.js fills them in with hls.js.
      */
-    private static String player(VideoRecord v) {
+    private static String player(VideoRecord v, boolean dash) {
         String id = v.getVideoId();
         String thumbs = StorageLayout.THUMBNAILS_DIR + "/";
         return """
-                <div class="player" id="player" data-src="%s" data-storyboard="%s">
+                <div class="player" id="player" data-format="%s" data-src="%s" data-storyboard="%s">
                   <video id="video" preload="metadata" playsinline%s></video>
                   <div class="preview" id="preview" hidden>
                     <div class="tile" id="preview-tile"></div><span id="preview-time"></span>
@@ -161,15 +179,17 @@ final class Pages {
                     <button id="fullscreen" type="button" class="text">Full screen</button>
                   </div>
                 </div>
-                <script src="/static/hls.min.js"></script>
+                <script src="/static/%s"></script>
                 <script src="/static/watch.js"></script>
                 """
                 .formatted(
-                        Html.escape(fileUrl(id, HlsManifests.MASTER)),
+                        dash ? "dash" : "hls",
+                        Html.escape(fileUrl(id, dash ? DashManifest.MPD : HlsManifests.MASTER)),
                         Html.escape(fileUrl(id, thumbs + Thumbnails.STORYBOARD_VTT)),
                         v.getPosterUri() == null
                                 ? ""
-                                : " poster=\"" + Html.escape(posterUrl(id)) + "\"");
+                                : " poster=\"" + Html.escape(posterUrl(id)) + "\"",
+                        dash ? "dash.all.min.js" : "hls.min.js");
     }
 
     private static String posterUrl(String id) {

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.transcoder.connectors.events.VideoRecord;
 
-/** {@code /}: the list of videos; {@code /watch/{id}}: a video's page; anything else 404. */
+/**
+ * {@code /}: the list of videos; {@code /watch/{id}}: a video's page (HLS, or DASH with {@code
+ * ?format=dash}); anything else 404.
+ */
 final class PagesServlet extends HttpServlet {
 
     private static final int LIST_LIMIT = 200;
@@ -41,7 +44,8 @@ final class PagesServlet extends HttpServlet {
             Optional<VideoRecord> video =
                     id.isEmpty() || id.contains("/") ? Optional.empty() : catalog.find(id);
             if (video.isPresent()) {
-                send(res, HttpServletResponse.SC_OK, Pages.watch(video.get()));
+                boolean dash = "dash".equals(req.getParameter("format"));
+                send(res, HttpServletResponse.SC_OK, Pages.watch(video.get(), dash));
                 return;
             }
             send(res, HttpServletResponse.SC_NOT_FOUND, Pages.notFound(id));

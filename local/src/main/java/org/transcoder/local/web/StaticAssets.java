@@ -10,13 +10,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code /static/*}: the player's script, its stylesheet and the vendored hls.js, from the
- * classpath. A fixed set of names, so no request path ever reaches a resource lookup.
+ * {@code /static/*}: the player's script, its stylesheet and the vendored hls.js and dash.js, from
+ * the classpath. A fixed set of names, so no request path ever reaches a resource lookup.
  */
 final class StaticAssets extends HttpServlet {
 
     /** The vendored hls.js (see vendor/hls.js/VERSION next to it). */
     static final String HLS_JS = "vendor/hls.js/hls.min.js";
+
+    /** The vendored dash.js (see vendor/dash.js/VERSION next to it). */
+    static final String DASH_JS = "vendor/dash.js/dash.all.min.js";
 
     private record Asset(byte[] bytes, String contentType) {}
 
@@ -24,6 +27,7 @@ final class StaticAssets extends HttpServlet {
 
     StaticAssets() {
         add("hls.min.js", HLS_JS, "text/javascript;charset=utf-8");
+        add("dash.all.min.js", DASH_JS, "text/javascript;charset=utf-8");
         add("watch.js", "watch.js", "text/javascript;charset=utf-8");
         add("watch.css", "watch.css", "text/css;charset=utf-8");
     }

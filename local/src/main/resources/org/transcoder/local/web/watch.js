@@ -1,4 +1,4 @@
-// The watch page's player: hls.js on the video element, custom controls with a seek bar that
+// The watch page's player: hls.js (or dash.js) on the video element, custom controls with a seek bar that
 // previews the storyboard tile under the pointer, and a quality menu of every rung plus Auto.
 // Every text it shows is set with textContent; URLs come from the page's data attributes.
 (function () {
@@ -39,11 +39,37 @@
   }
 
   // --- playback ---------------------------------------------------------------------------
-  // Chromium plays HLS natively too, without a quality menu: hls.js first whenever it can run.
-  if (window.Hls && Hls.isSupported()) {
+  // Two engines behind one small interface (levels to list, choose one or Auto, report a
+  // switch): hls.js on master.m3u8, or dash.js on manifest.mpd (?format=dash), both over the same
+  // CMAF segments. Chromium plays HLS natively too, without a quality menu: hls.js first.
+  let engine = null;
+  if (player.dataset.format === 'dash') {
+    engine = dashEngine();
+  } else if (window.Hls && Hls.isSupported()) {
+    engine = hlsEngine();
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = src; // Safari: the browser picks the rung
+    quality.disabled = true;
+    quality.title = 'Chosen by the browser';
+  } else {
+    showError('This browser cannot play HLS (no Media Source Extensions).');
+  }
+
+  function hlsEngine() {
     hls = new Hls({ enableWorker: true });
+    const e = {
+      levels: function () {
+        return hls.levels.map(function (l, i) {
+          return { index: i, width: l.width, height: l.height, bitrate: l.bitrate };
+        });
+      },
+      choose: function (index) { hls.currentLevel = index; }, // -1 is Auto
+      auto: function () { return hls.autoLevelEnabled; }
+    };
     hls.on(Hls.Events.MANIFEST_PARSED, function () { buildQualityMenu(); });
-    hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) { levelSwitched(data.level); });
+    hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
+      levelSwitched(hls.levels[data.level].height);
+    });
     hls.on(Hls.Events.ERROR, function (event, data) {
       if (!data.fatal) { return; }
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
@@ -57,12 +83,42 @@
     });
     hls.loadSource(src);
     hls.attachMedia(video);
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = src; // Safari: the browser picks the rung
-    quality.disabled = true;
-    quality.title = 'Chosen by the browser';
-  } else {
-    showError('This browser cannot play HLS (no Media Source Extensions).');
+    return e;
+  }
+
+  function dashEngine() {
+    if (!window.dashjs) {
+      showError('dash.js did not load.');
+      return null;
+    }
+    const dash = dashjs.MediaPlayer().create();
+    const events = dashjs.MediaPlayer.events;
+    let autoOn = true;
+    const e = {
+      levels: function () {
+        return dash.getRepresentationsByType('video').map(function (r, i) {
+          return { index: i, width: r.width, height: r.height, bitrate: r.bandwidth };
+        });
+      },
+      choose: function (index) {
+        autoOn = index < 0;
+        dash.updateSettings({ streaming: { abr: { autoSwitchBitrate: { video: autoOn } } } });
+        if (!autoOn) { dash.setRepresentationForTypeByIndex('video', index, true); }
+      },
+      auto: function () { return autoOn; }
+    };
+    dash.on(events.STREAM_INITIALIZED, function () { buildQualityMenu(); });
+    dash.on(events.QUALITY_CHANGE_RENDERED, function (ev) {
+      if (ev.mediaType === 'video' && ev.newRepresentation) {
+        levelSwitched(ev.newRepresentation.height);
+      }
+    });
+    dash.on(events.ERROR, function (ev) {
+      showError('Cannot play this video: ' + (ev.error && ev.error.message ? ev.error.message : 'error'));
+    });
+    dash.initialize(video, src, false);
+    window.dashPlayer = dash; // for the browser test
+    return e;
   }
 
   function toggle() {
@@ -113,16 +169,15 @@
   });
 
   // --- quality menu -----------------------------------------------------------------------
-  // hls.js orders its levels by bit rate, not as the master lists them: the menu goes by height.
+  // Engines order levels by bit rate, not as the manifests list them: the menu goes by height.
   function buildQualityMenu() {
-    const levels = hls.levels.map(function (l, i) { return { index: i, level: l }; });
+    const levels = engine.levels();
     levels.sort(function (a, b) {
-      return (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate);
+      return (b.height - a.height) || (b.bitrate - a.bitrate);
     });
-    levels.forEach(function (entry) {
-      const l = entry.level;
+    levels.forEach(function (l) {
       const option = document.createElement('option');
-      option.value = String(entry.index);
+      option.value = String(l.index);
       option.dataset.height = String(l.height);
       option.textContent = l.height + 'p (' + l.width + '\u00D7' + l.height + ', ' +
           Math.round(l.bitrate / 1000) + ' kb/s)';
@@ -132,15 +187,14 @@
   }
 
   quality.addEventListener('change', function () {
-    // currentLevel switches now (the buffer ahead is refetched in the chosen rung); -1 is Auto.
-    hls.currentLevel = Number(quality.value);
+    // The chosen rung plays from now on (the buffer ahead is refetched); -1 is Auto.
+    engine.choose(Number(quality.value));
   });
 
-  function levelSwitched(index) {
-    const level = hls.levels[index];
-    player.dataset.level = String(level.height);
+  function levelSwitched(height) {
+    player.dataset.level = String(height);
     const auto = quality.options[0];
-    auto.textContent = hls.autoLevelEnabled ? 'Auto (' + level.height + 'p)' : 'Auto';
+    auto.textContent = engine.auto() ? 'Auto (' + height + 'p)' : 'Auto';
   }
 
   // --- storyboard preview -----------------------------------------------------------------

@@ -42,6 +42,8 @@ final class Chromium {
                 "--disable-sync",
                 "--no-first-run",
                 "--window-size=1024,768");
+        // The page's console, for the message of a test that waits in vain.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service =
                 new ChromeDriverService.Builder()
                         .usingDriverExecutable(new File(DRIVER.toString()))
@@ -52,12 +54,27 @@ final class Chromium {
 
     /** Waits until the watch page has no error and hls.js has parsed the master (menu built). */
     static void awaitPlayer(WebDriver browser) {
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(
-                        b ->
-                                b.findElements(By.id("error")).isEmpty()
-                                        && b.findElement(By.id("player"))
-                                                        .getDomAttribute("data-levels")
-                                                != null);
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(30))
+                    .until(
+                            b ->
+                                    b.findElements(By.id("error")).isEmpty()
+                                            && b.findElement(By.id("player"))
+                                                            .getDomAttribute("data-levels")
+                                                    != null);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("The player did not start; " + console(browser), e);
+        }
+    }
+
+    /** What the page wrote to its console, one line per entry. */
+    static String console(WebDriver browser) {
+        StringBuilder b = new StringBuilder("browser console:");
+        for (var entry : browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+            b.append("\n  ").append(entry.getLevel()).append(' ').append(entry.getMessage());
+        }
+        browser.findElements(By.id("error"))
+                .forEach(e -> b.append("\n  page error: ").append(e.getText()));
+        return b.toString();
     }
 }

@@ -39,6 +39,7 @@ class OriginTest {
         videos = root.resolve("bucket/videos");
         Path v = videos.resolve("v1");
         write(v.resolve("master.m3u8"), "#EXTM3U\n");
+        write(v.resolve("manifest.mpd"), "<MPD/>\n");
         write(v.resolve("720p/index.m3u8"), "#EXTM3U\n");
         write(v.resolve("720p/init_0fc64fdffd3c.mp4"), "init");
         segment = new byte[1000];
@@ -96,6 +97,7 @@ class OriginTest {
     @ValueSource(
             strings = {
                 "v1/master.m3u8|application/vnd.apple.mpegurl|no-cache",
+                "v1/manifest.mpd|application/dash+xml|no-cache",
                 "v1/720p/index.m3u8|application/vnd.apple.mpegurl|no-cache",
                 "v1/720p/g1/seg_00000.m4s|video/iso.segment|public, max-age=31536000, immutable",
                 "v1/720p/init_0fc64fdffd3c.mp4|video/mp4|public, max-age=31536000, immutable",

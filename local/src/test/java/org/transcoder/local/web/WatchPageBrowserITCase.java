@@ -189,6 +189,52 @@ class WatchPageBrowserITCase {
     }
 
     /** Loads the page and waits for hls.js to have parsed the master (the menu is built). */
+    /**
+     * dash.js on manifest.mpd (the same CMAF segments the HLS ladder lists): it lists every
+     * Representation, plays, and after choosing the lowest rung plays again from that rung's
+     * segments only (the lowest but the one it played), reporting the switch.
+     */
+    @Test
+    void dashJsPlaysTheMpdAndSwitchesRepresentation() {
+        assertThat(video.getDashManifestUri()).endsWith("/" + ID + "/manifest.mpd");
+        // Segments are immutable and the other tests played them: from the origin, not the cache.
+        ((org.openqa.selenium.chrome.ChromeDriver) browser)
+                .executeCdpCommand("Network.clearBrowserCache", Map.of());
+        int opened = fetched.size();
+        browser.get(server.watchUrl(ID) + "?format=dash");
+        Chromium.awaitPlayer(browser);
+        assertThat(fetched.subList(opened, fetched.size()))
+                .anyMatch(u -> u.endsWith("/" + ID + "/manifest.mpd"))
+                .noneMatch(u -> u.endsWith(".m3u8"));
+        assertThat(browser.findElement(By.id("player")).getDomAttribute("data-format"))
+                .isEqualTo("dash");
+        assertThat(number("Number(player.dataset.levels)")).isEqualTo(video.getRenditions().size());
+
+        browser.findElement(By.id("play")).click();
+        double first = awaitNumber("video.currentTime", t -> t > 0);
+        awaitNumber("video.currentTime", t -> t > first);
+        awaitNumber("video.ended ? 1 : 0", ended -> ended == 1);
+        assertThat(fetched.subList(opened, fetched.size()))
+                .anyMatch(u -> SEGMENT.matcher(u).matches());
+
+        String before = lastRungFetched().orElseThrow();
+        RenditionRecord lowest =
+                video.getRenditions().stream()
+                        .filter(r -> !r.getName().equals(before))
+                        .reduce((a, b) -> b) // the lowest other rung
+                        .orElseThrow();
+        int mark = fetched.size();
+        new Select(browser.findElement(By.id("quality")))
+                .selectByValue(levelIndexOfHeight(lowest.getHeight()));
+        browser.findElement(By.id("play")).click(); // plays again from the start
+        awaitNumber("video.currentTime > 0 && !video.paused ? 1 : 0", playing -> playing == 1);
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(b -> rungsFetchedSince(mark).contains(lowest.getName()));
+        assertThat(rungsFetchedSince(mark)).containsOnly(lowest.getName());
+        awaitNumber("Number(player.dataset.level)", h -> h == lowest.getHeight());
+        assertThat(browser.findElements(By.id("error"))).isEmpty();
+    }
+
     private void openWatchPage() {
         browser.get(server.watchUrl(ID).toString());
         Chromium.awaitPlayer(browser);

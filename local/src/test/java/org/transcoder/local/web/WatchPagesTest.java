@@ -69,6 +69,7 @@ class WatchPagesTest {
     @BeforeAll
     static void start() throws Exception {
         READY.setLabels(Map.of("title", SCRIPT, "user", "u1"));
+        READY.setDashManifestUri("s3://transcoder/videos/cat-42/manifest.mpd");
         server = WatchServer.start("127.0.0.1", 0, videos, new Fixed(), null);
     }
 
@@ -143,6 +144,44 @@ class WatchPagesTest {
                 .contains("<script src=\"/static/hls.min.js\"></script>")
                 .contains("<td>720p</td><td>1280×720</td><td>1729 kb/s</td><td>1182 kb/s</td>")
                 .doesNotContain("http-equiv=\"refresh\"");
+    }
+
+    @Test
+    void theDashFormatPlaysTheMpdWithDashJs() throws Exception {
+        assertThat(get("/watch/cat-42").body())
+                .contains("data-format=\"hls\"")
+                .contains("<a href=\"?format=dash\">DASH</a>");
+        String html = get("/watch/cat-42?format=dash").body();
+        assertThat(html)
+                .contains("data-format=\"dash\"")
+                .contains("data-src=\"/videos/cat-42/manifest.mpd\"")
+                .contains("<script src=\"/static/dash.all.min.js\"></script>")
+                .contains("<a href=\"?format=hls\">HLS</a>")
+                .doesNotContain("hls.min.js");
+        // A video without a DASH manifest (published before DASH) stays on HLS.
+        VideoRecord old = READY.copy();
+        old.setDashManifestUri(null);
+        assertThat(Pages.watch(old, true))
+                .contains("data-format=\"hls\"")
+                .doesNotContain("?format=");
+    }
+
+    @Test
+    void theVendoredDashJsIsServedIntact() throws Exception {
+        Properties version = new Properties();
+        try (InputStream in = StaticAssets.class.getResourceAsStream("vendor/dash.js/VERSION")) {
+            version.load(in);
+        }
+        HttpResponse<byte[]> r =
+                HTTP.send(
+                        HttpRequest.newBuilder(server.url().resolve("/static/dash.all.min.js"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body()));
+        assertThat(sha256).isEqualTo(version.getProperty("dash.all.min.js.sha256"));
+        assertThat(StaticAssets.class.getResource("vendor/dash.js/LICENSE")).isNotNull();
     }
 
     @Test
