@@ -14,7 +14,9 @@ import org.apache.flink.util.Preconditions;
 import org.transcoder.connectors.kafka.CompletionSink;
 import org.transcoder.connectors.metadata.JdbcSettings;
 import org.transcoder.connectors.metadata.RedisSettings;
+import org.transcoder.media.TranscodeOptions;
 import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.validate.ValidationPolicy;
 import org.transcoder.operators.OperatorSettings;
 
@@ -309,22 +311,25 @@ public record TranscodeJobConfig(
                         .map(String::trim)
                         .filter(s -> !s.isEmpty())
                         .toList();
+        TranscodeOptions media =
+                new TranscodeOptions(
+                        LadderProfiles.byName(c.get(PROFILE)),
+                        c.get(CHUNK_SECONDS),
+                        Math.max(1, c.get(ENCODE_PARALLELISM) * c.get(ENCODE_CONCURRENCY)),
+                        validation(c),
+                        c.get(ENCODE_THREADS),
+                        c.get(WORK_DIR),
+                        c.get(TASK_TIMEOUT));
         OperatorSettings ops =
                 new OperatorSettings(
                         outputRoot,
                         sourceRoots,
                         c.get(PUBLIC_BASE_URL),
-                        c.get(WORK_DIR),
-                        c.get(PROFILE),
-                        c.get(CHUNK_SECONDS),
-                        validation(c),
+                        media,
                         c.get(VIDEO_DEADLINE),
                         c.get(MAX_ATTEMPTS),
-                        c.get(TASK_TIMEOUT),
                         c.get(ENCODE_CONCURRENCY),
                         c.get(PREPARE_CONCURRENCY),
-                        c.get(ENCODE_THREADS),
-                        Math.max(1, c.get(ENCODE_PARALLELISM)) * c.get(ENCODE_CONCURRENCY),
                         c.get(STAGING_ORPHAN_AGE));
         int parallelism = c.get(ENCODE_PARALLELISM);
         Preconditions.checkArgument(

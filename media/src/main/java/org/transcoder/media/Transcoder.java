@@ -34,9 +34,6 @@ import org.transcoder.media.thumbs.ThumbnailExtractor;
  */
 public final class Transcoder {
 
-    private static final java.time.Duration CHUNK_TIMEOUT = java.time.Duration.ofMinutes(10);
-    private static final java.time.Duration AUDIO_TIMEOUT = java.time.Duration.ofMinutes(30);
-
     private final TranscodeOptions options;
 
     public Transcoder(TranscodeOptions options) {
@@ -46,24 +43,20 @@ public final class Transcoder {
     public TranscodeResult transcode(Path source, Path outputDir) throws MediaException {
         long started = System.nanoTime();
         VideoPreparation.PreparedVideo prepared =
-                new VideoPreparation(
-                                options.validation(),
-                                options::chunkingFor,
-                                options.threadsPerEncode())
-                        .prepare(source, options.ladder());
+                new VideoPreparation(options).prepare(source, options.ladder());
         MediaInfo info = prepared.info();
         List<ChunkSpec> chunks = prepared.chunks();
         EncodeSpec spec = prepared.spec();
         Path staging;
         try {
             Files.createDirectories(outputDir);
-            Files.createDirectories(options.workDir());
-            staging = Files.createTempDirectory(options.workDir(), "staging-");
+            Files.createDirectories(options.workPath());
+            staging = Files.createTempDirectory(options.workPath(), "staging-");
         } catch (IOException e) {
             throw new MediaException(
                     ReasonCode.INTERNAL_ERROR, "Cannot create work dirs: " + e.getMessage(), e);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.threads()));
+        ExecutorService pool = Executors.newFixedThreadPool(options.slots());
         try {
             // Audio first: it is one long sequential task, best overlapped with the chunks.
             Future<Optional<AudioTrack>> audio =
@@ -72,7 +65,7 @@ public final class Transcoder {
                                     info.primaryAudio().isPresent()
                                             ? Optional.of(
                                                     new AudioEncoder(
-                                                                    AUDIO_TIMEOUT,
+                                                                    options.stepTimeout(),
                                                                     options.validation())
                                                             .encode(
                                                                     source,
@@ -83,7 +76,7 @@ public final class Transcoder {
                                             : Optional.empty());
             List<Future<List<EncodedSegment>>> encodes = new ArrayList<>();
             FfmpegChunkEncoder encoder =
-                    new FfmpegChunkEncoder(CHUNK_TIMEOUT, options.validation());
+                    new FfmpegChunkEncoder(options.stepTimeout(), options.validation());
             double origin = info.videoStartPts();
             for (ChunkSpec chunk : chunks) {
                 encodes.add(

@@ -5,7 +5,6 @@ import java.util.List;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.chunk.ChunkSplitter;
-import org.transcoder.media.chunk.ChunkingPolicy;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.probe.MediaInfo;
@@ -18,13 +17,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  * Preparing a video, the same for both runners (the whole-file {@link Transcoder} and the Flink
  * job's PrepareVideo): probe it, check it against the policy, plan its chunks and decide how every
  * chunk is encoded; then stage each chunk (a stream copy) where the runner wants it.
- *
- * @param chunking the chunking of a video, from its duration in seconds
  */
-public record VideoPreparation(
-        ValidationPolicy policy,
-        java.util.function.DoubleFunction<ChunkingPolicy> chunking,
-        int threadsPerEncode) {
+public record VideoPreparation(TranscodeOptions options) {
 
     /** A probed, checked and planned video. */
     public record PreparedVideo(
@@ -41,13 +35,16 @@ public record VideoPreparation(
         }
     }
 
+    /** Prepares the video at {@code source} for {@code ladder} (the upload's profile). */
     public PreparedVideo prepare(Path source, Ladder ladder) throws MediaException {
+        ValidationPolicy policy = options.validation();
         MediaInfo info = MediaProbe.probe(source, policy);
         VideoStreamInfo video = new MediaValidator(policy).validate(source, info);
         List<ChunkSpec> chunks =
-                ChunkPlanner.plan(info, chunking.apply(info.videoDurationSeconds()));
+                ChunkPlanner.plan(info, options.chunkingFor(info.videoDurationSeconds()));
         EncodeSpec spec =
-                EncodeSpec.forSource(video, ladder).withThreadsPerEncode(threadsPerEncode);
+                EncodeSpec.forSource(video, ladder)
+                        .withThreadsPerEncode(options.threadsPerEncode());
         return new PreparedVideo(source, info, video, chunks, spec, policy);
     }
 }

@@ -1,33 +1,33 @@
 package org.transcoder.operators;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.util.Preconditions;
 import org.transcoder.connectors.events.SourceUri;
+import org.transcoder.media.TranscodeOptions;
 import org.transcoder.media.chunk.ChunkingPolicy;
-import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.validate.ValidationPolicy;
 
 /**
  * What the operators need to know about their environment, parsed once by the job from its typed
- * configuration.
+ * configuration: where things live and how the job retries and paces its work, around the media
+ * steps' own settings ({@link TranscodeOptions}, the same record the whole-file runner uses).
  *
  * @param outputRoot object storage root for videos/ and staging/ (file:// or s3://)
  * @param sourceRoots where uploads may be read from: {@code file:///dir} and {@code
  *     s3://bucket[/prefix]} ({@link SourceUri.Roots}); nothing else, none when empty
  * @param publicBaseUrl base URL viewers reach outputRoot under (a CDN); outputRoot when blank
- * @param localWorkDir local scratch space on each TaskManager
+ * @param media how videos are transcoded: default ladder, chunking, limits, threads, scratch space,
+ *     native step timeout; its {@code slots} are the encodes the job runs at once (encode
+ *     parallelism x concurrency)
  * @param videoDeadline a video not done by this plus {@link #DEADLINE_PER_VIDEO_SECOND} per second
  *     of video after it was accepted ends FAILED with DEADLINE_EXCEEDED
  * @param maxAttempts tries of a task that fails for a transient reason (crash, timeout, storage)
- * @param taskTimeout a native step running longer is killed and counts as a transient failure
  * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
  * @param prepareConcurrency uploads prepared (probed, checked, staged) at once per instance, and
  *     audio and thumbnail tasks run at once per instance
- * @param threadsPerEncode x264 threads per rendition (0: FFmpeg decides)
- * @param chunkSeconds chunk length target; 0: chosen per video from its length and encodeSlots
- * @param encodeSlots encodes the job runs at once (encode parallelism x concurrency)
  * @param stagingOrphanAge staging data of an upload accepted longer ago is swept (see {@link
  *     StagingSweeper}); 0 disables the sweep
  */
@@ -35,17 +35,11 @@ public record OperatorSettings(
         String outputRoot,
         List<String> sourceRoots,
         String publicBaseUrl,
-        String localWorkDir,
-        String defaultProfile,
-        double chunkSeconds,
-        ValidationPolicy validation,
+        TranscodeOptions media,
         Duration videoDeadline,
         int maxAttempts,
-        Duration taskTimeout,
         int encodeConcurrency,
         int prepareConcurrency,
-        int threadsPerEncode,
-        int encodeSlots,
         Duration stagingOrphanAge)
         implements Serializable {
 
@@ -63,12 +57,6 @@ public record OperatorSettings(
                 prepareConcurrency >= 1,
                 "prepareConcurrency must be >= 1, got %s",
                 prepareConcurrency);
-        Preconditions.checkArgument(
-                chunkSeconds == 0 || chunkSeconds >= 1,
-                "chunkSeconds must be 0 (automatic) or >= 1, got %s",
-                chunkSeconds);
-        Preconditions.checkArgument(
-                encodeSlots >= 1, "encodeSlots must be >= 1, got %s", encodeSlots);
         sourceRoots = List.copyOf(sourceRoots);
         new SourceUri.Roots(sourceRoots); // a malformed root fails the job at start, not per video
     }
@@ -108,37 +96,46 @@ public record OperatorSettings(
                 outputRoot,
                 sourceRoots,
                 "",
-                System.getProperty("java.io.tmpdir") + "/transcoder-tm",
-                "default",
-                0,
-                ValidationPolicy.defaults(),
+                TranscodeOptions.defaults()
+                        .withThreads(1)
+                        .withWorkDir(
+                                Path.of(System.getProperty("java.io.tmpdir"), "transcoder-tm")),
                 Duration.ofHours(2),
                 3,
-                Duration.ofMinutes(10),
                 1,
                 DEFAULT_PREPARE_CONCURRENCY,
-                EncodeSpec.DEFAULT_THREADS_PER_ENCODE,
-                1,
                 DEFAULT_STAGING_ORPHAN_AGE);
     }
 
-    public OperatorSettings withEncoding(int concurrency, int threads) {
+    public OperatorSettings withMedia(TranscodeOptions m) {
         return new OperatorSettings(
                 outputRoot,
                 sourceRoots,
                 publicBaseUrl,
-                localWorkDir,
-                defaultProfile,
-                chunkSeconds,
-                validation,
+                m,
                 videoDeadline,
                 maxAttempts,
-                taskTimeout,
-                concurrency,
+                encodeConcurrency,
                 prepareConcurrency,
-                threads,
-                encodeSlots,
                 stagingOrphanAge);
+    }
+
+    public OperatorSettings withEncoding(int concurrency, int threads) {
+        return new OperatorSettings(
+                        outputRoot,
+                        sourceRoots,
+                        publicBaseUrl,
+                        media,
+                        videoDeadline,
+                        maxAttempts,
+                        concurrency,
+                        prepareConcurrency,
+                        stagingOrphanAge)
+                .withMedia(media.withThreadsPerEncode(threads));
+    }
+
+    public OperatorSettings withValidation(ValidationPolicy policy) {
+        return withMedia(media.withValidation(policy));
     }
 
     /** The roots and buckets uploads may be read from. */
@@ -146,30 +143,30 @@ public record OperatorSettings(
         return new SourceUri.Roots(sourceRoots);
     }
 
-    public OperatorSettings withValidation(ValidationPolicy policy) {
-        return new OperatorSettings(
-                outputRoot,
-                sourceRoots,
-                publicBaseUrl,
-                localWorkDir,
-                defaultProfile,
-                chunkSeconds,
-                policy,
-                videoDeadline,
-                maxAttempts,
-                taskTimeout,
-                encodeConcurrency,
-                prepareConcurrency,
-                threadsPerEncode,
-                encodeSlots,
-                stagingOrphanAge);
+    // The media settings the operators read most, by their names.
+
+    public ValidationPolicy validation() {
+        return media.validation();
+    }
+
+    /** A native step running longer is killed and counts as a transient failure. */
+    public Duration taskTimeout() {
+        return media.stepTimeout();
+    }
+
+    /** Local scratch space on each TaskManager. */
+    public String localWorkDir() {
+        return media.workDir();
+    }
+
+    /** The ladder profile of an upload that names none. */
+    public String defaultProfile() {
+        return media.ladder().name();
     }
 
     /** How a video of this length is cut into chunks and segments. */
     public ChunkingPolicy chunkingFor(double durationSeconds) {
-        return chunkSeconds > 0
-                ? ChunkingPolicy.ofTarget(chunkSeconds)
-                : ChunkingPolicy.forSlots(durationSeconds, encodeSlots);
+        return media.chunkingFor(durationSeconds);
     }
 
     /** Where a viewer fetches an object written under outputRoot. */

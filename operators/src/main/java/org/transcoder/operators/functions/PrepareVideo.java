@@ -169,11 +169,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(event.getSourceUri(), settings.allowedSources(), scratch)) {
             VideoPreparation.PreparedVideo prepared =
-                    new VideoPreparation(
-                                    settings.validation(),
-                                    settings::chunkingFor,
-                                    settings.threadsPerEncode())
-                            .prepare(source.path(), ladder);
+                    new VideoPreparation(settings.media()).prepare(source.path(), ladder);
             MediaInfo info = prepared.info();
             List<ChunkSpec> chunks = prepared.chunks();
             EncodeSpec spec = prepared.spec();

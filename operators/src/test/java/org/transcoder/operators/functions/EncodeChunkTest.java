@@ -212,16 +212,12 @@ class EncodeChunkTest {
                                 defaults.outputRoot(),
                                 defaults.sourceRoots(),
                                 "",
-                                workDir.toString(),
-                                defaults.defaultProfile(),
-                                defaults.chunkSeconds(),
-                                defaults.validation(),
+                                defaults.media()
+                                        .withWorkDir(workDir)
+                                        .withStepTimeout(Duration.ofSeconds(30)),
                                 defaults.videoDeadline(),
                                 3,
-                                Duration.ofSeconds(30),
                                 concurrency,
-                                1,
-                                0,
                                 1,
                                 Duration.ZERO)
                         .withEncoding(concurrency, 0);

@@ -82,17 +82,15 @@ class PrepareVideoTest {
                         d.outputRoot(),
                         d.sourceRoots(),
                         "",
-                        workDir.toString(),
-                        "default",
-                        CHUNK_SECONDS,
-                        d.validation(),
+                        d.media()
+                                .withWorkDir(workDir)
+                                .withChunkSeconds(CHUNK_SECONDS)
+                                .withThreadsPerEncode(0)
+                                .withStepTimeout(Duration.ofMinutes(2)),
                         Duration.ofHours(2),
                         3,
-                        Duration.ofMinutes(2),
                         1,
                         2,
-                        0,
-                        1,
                         Duration.ZERO);
         accept =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
