@@ -47,6 +47,38 @@ class TranscodeJobConfigTest {
     }
 
     @Test
+    void oneSettingsRecordCarriesTheMediaOptions() {
+        TranscodeJobConfig config =
+                TranscodeJobConfig.from(
+                        args(
+                                "--storage.output-root", "s3://videos",
+                                "--encode.parallelism", "3",
+                                "--encode.concurrency", "2",
+                                "--chunk.seconds", "8",
+                                "--encode.task-timeout", "5 min"),
+                        Map.<String, String>of()::get);
+        var media = config.operators().media();
+        assertThat(media.slots()).isEqualTo(6);
+        assertThat(media.chunkSeconds()).isEqualTo(8);
+        assertThat(media.stepTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(media.ladder().name()).isEqualTo("default");
+        assertThat(config.operators().taskTimeout()).isEqualTo(media.stepTimeout());
+    }
+
+    @Test
+    void anUnknownProfileFailsAtStart() {
+        assertThatThrownBy(
+                        () ->
+                                TranscodeJobConfig.from(
+                                        args(
+                                                "--storage.output-root", "s3://videos",
+                                                "--ladder.profile", "no-such-ladder"),
+                                        Map.<String, String>of()::get))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-ladder");
+    }
+
+    @Test
     void unsetVariableFailsAtStartNotAtTheFirstDatabaseWrite() {
         assertThatThrownBy(
                         () ->
