@@ -12,11 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.transcoder.media.audio.AudioEncoder;
 import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
-import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.ladder.Rendition;
 import org.transcoder.media.manifest.AudioTrack;
@@ -25,12 +24,12 @@ import org.transcoder.media.manifest.Presentation;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.manifest.VideoTrack;
 import org.transcoder.media.probe.MediaInfo;
-import org.transcoder.media.thumbs.ThumbnailExtractor;
 
 /**
  * Transcodes one file on local disk through every step of the pipeline — probe, validate, plan and
  * split chunks, encode chunks in parallel threads, audio, thumbnails, package — without Flink. The
- * benchmark and the media tests use it; the Flink job runs the same steps as tasks.
+ * benchmark and the media tests use it; the Flink job runs the same steps ({@link MediaSteps},
+ * {@link org.transcoder.media.manifest.Packaging}) as tasks.
  */
 public final class Transcoder {
 
@@ -42,8 +41,8 @@ public final class Transcoder {
 
     public TranscodeResult transcode(Path source, Path outputDir) throws MediaException {
         long started = System.nanoTime();
-        VideoPreparation.PreparedVideo prepared =
-                new VideoPreparation(options).prepare(source, options.ladder());
+        MediaSteps steps = MediaSteps.ffmpeg(options);
+        VideoPreparation.PreparedVideo prepared = steps.prepare(source, options.ladder());
         MediaInfo info = prepared.info();
         List<ChunkSpec> chunks = prepared.chunks();
         EncodeSpec spec = prepared.spec();
@@ -64,19 +63,14 @@ public final class Transcoder {
                             () ->
                                     info.primaryAudio().isPresent()
                                             ? Optional.of(
-                                                    new AudioEncoder(
-                                                                    options.stepTimeout(),
-                                                                    options.validation())
-                                                            .encode(
-                                                                    source,
-                                                                    info,
-                                                                    options.ladder()
-                                                                            .audioBitrateKbps(),
-                                                                    outputDir))
+                                                    steps.encodeAudio(
+                                                            source,
+                                                            info,
+                                                            options.ladder().audioBitrateKbps(),
+                                                            outputDir))
                                             : Optional.empty());
             List<Future<List<EncodedSegment>>> encodes = new ArrayList<>();
-            FfmpegChunkEncoder encoder =
-                    new FfmpegChunkEncoder(options.stepTimeout(), options.validation());
+            ChunkEncoder encoder = steps.chunkEncoder();
             double origin = info.videoStartPts();
             for (ChunkSpec chunk : chunks) {
                 encodes.add(
@@ -92,10 +86,7 @@ public final class Transcoder {
                                 }));
             }
             Future<?> thumbs =
-                    pool.submit(
-                            () ->
-                                    ThumbnailExtractor.extract(
-                                            source, info, spec, outputDir, options.validation()));
+                    pool.submit(() -> steps.extractThumbnails(source, info, spec, outputDir));
 
             Map<String, List<EncodedSegment>> byRendition = new LinkedHashMap<>();
             for (Rendition r : spec.renditions()) {
@@ -136,7 +127,7 @@ public final class Transcoder {
                                                 .mapToLong(EncodedSegment::minSampleTicks)
                                                 .min()
                                                 .orElse(0),
-                                        FfmpegChunkEncoder.TIMESCALE,
+                                        VideoTrack.TIMESCALE,
                                         spec.frameRate()),
                                 VideoTrack.SDR,
                                 segs.stream()

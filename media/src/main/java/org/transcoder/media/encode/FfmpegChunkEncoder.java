@@ -22,6 +22,7 @@ import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.fmp4.Fmp4;
 import org.transcoder.media.ladder.Rendition;
 import org.transcoder.media.manifest.Segment;
+import org.transcoder.media.manifest.VideoTrack;
 import org.transcoder.media.validate.ValidationPolicy;
 
 /**
@@ -32,8 +33,8 @@ import org.transcoder.media.validate.ValidationPolicy;
  */
 public final class FfmpegChunkEncoder implements ChunkEncoder {
 
-    /** Video timescale of every rendition: 90 kHz is exact for all common frame rates. */
-    public static final int TIMESCALE = 90_000;
+    /** Video timescale of every rendition (the manifests' {@link VideoTrack#TIMESCALE}). */
+    public static final int TIMESCALE = VideoTrack.TIMESCALE;
 
     private final Duration timeout;
     private final Path executable;

@@ -21,6 +21,9 @@ public record VideoTrack(
 
     public static final String SDR = "SDR";
 
+    /** Timescale of every rung's segments: 90 kHz is exact for all common frame rates. */
+    public static final int TIMESCALE = 90_000;
+
     public VideoTrack {
         segments = List.copyOf(segments);
     }

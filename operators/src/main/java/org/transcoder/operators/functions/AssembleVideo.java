@@ -21,7 +21,6 @@ import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.dash.DashManifest;
-import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.BitRates;
@@ -279,10 +278,10 @@ public class AssembleVideo
                                             .filter(t -> t > 0)
                                             .min()
                                             .orElse(0),
-                                    FfmpegChunkEncoder.TIMESCALE,
+                                    VideoTrack.TIMESCALE,
                                     p.getFrameRate()),
                             VideoTrack.SDR,
-                            segments(segs, FfmpegChunkEncoder.TIMESCALE)));
+                            segments(segs, VideoTrack.TIMESCALE)));
         }
         return new Presentation(rungs, audio);
     }

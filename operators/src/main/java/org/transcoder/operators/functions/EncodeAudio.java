@@ -3,7 +3,6 @@ package org.transcoder.operators.functions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.transcoder.media.audio.AudioEncoder;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.probe.MediaInfo;
@@ -41,11 +40,10 @@ public class EncodeAudio extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
-            MediaInfo info = sourceInfo(task, source.path(), settings.validation());
+            MediaInfo info = sourceInfo(task, source.path(), steps());
             Path out = scratch.resolve("out");
             AudioTrack audio =
-                    new AudioEncoder(settings.taskTimeout(), settings.validation())
-                            .encode(source.path(), info, task.getAudioBitrateKbps(), out);
+                    steps().encodeAudio(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
             Path dir = out.resolve(AudioTrack.DIRECTORY);
             // Keys carry the upload's generation: a late task of an earlier upload of this video

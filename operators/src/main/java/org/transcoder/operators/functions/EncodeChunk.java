@@ -6,12 +6,12 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.MediaSteps;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
-import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.StorageLayout;
@@ -30,7 +30,7 @@ public class EncodeChunk extends MediaTaskFunction {
     private transient volatile double lastFps;
 
     public EncodeChunk(OperatorSettings settings) {
-        this(settings, () -> new FfmpegChunkEncoder(settings.taskTimeout(), settings.validation()));
+        this(settings, () -> MediaSteps.ffmpeg(settings.media()).chunkEncoder());
     }
 
     public EncodeChunk(

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.probe.MediaInfo;
-import org.transcoder.media.thumbs.ThumbnailExtractor;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
@@ -36,15 +35,10 @@ public class ExtractThumbnails extends MediaTaskFunction {
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
-            MediaInfo info = sourceInfo(task, source.path(), settings.validation());
+            MediaInfo info = sourceInfo(task, source.path(), steps());
             EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
             Thumbnails t =
-                    ThumbnailExtractor.extract(
-                            source.path(),
-                            info,
-                            spec,
-                            scratch.resolve("out"),
-                            settings.validation());
+                    steps().extractThumbnails(source.path(), info, spec, scratch.resolve("out"));
             for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
                 upload(
                         StorageLayout.videoFile(

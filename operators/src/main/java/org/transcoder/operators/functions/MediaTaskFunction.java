@@ -1,10 +1,9 @@
 package org.transcoder.operators.functions;
 
 import org.transcoder.media.MediaException;
+import org.transcoder.media.MediaSteps;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.probe.MediaInfo;
-import org.transcoder.media.probe.MediaProbe;
-import org.transcoder.media.validate.ValidationPolicy;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.MediaTask;
@@ -48,10 +47,9 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
 
     /** The probe PrepareVideo sent along with the task, else (older tasks) a fresh one. */
     protected static MediaInfo sourceInfo(
-            MediaTask task, java.nio.file.Path source, ValidationPolicy policy)
-            throws MediaException {
+            MediaTask task, java.nio.file.Path source, MediaSteps steps) throws MediaException {
         return task.getSourceInfoJson() != null
                 ? Json.read(task.getSourceInfoJson(), MediaInfo.class)
-                : MediaProbe.probe(source, policy);
+                : steps.probe(source);
     }
 }

@@ -168,8 +168,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
         String videoId = event.getVideoId();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(event.getSourceUri(), settings.allowedSources(), scratch)) {
-            VideoPreparation.PreparedVideo prepared =
-                    new VideoPreparation(settings.media()).prepare(source.path(), ladder);
+            VideoPreparation.PreparedVideo prepared = steps().prepare(source.path(), ladder);
             MediaInfo info = prepared.info();
             List<ChunkSpec> chunks = prepared.chunks();
             EncodeSpec spec = prepared.spec();

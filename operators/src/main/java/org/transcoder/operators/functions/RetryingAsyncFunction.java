@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.MediaSteps;
 import org.transcoder.media.ReasonCode;
-import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.operators.OperatorSettings;
 
@@ -50,6 +50,8 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     /** Where the work reads inputs and writes outputs. */
     protected transient ObjectStorage storage;
+
+    private transient MediaSteps steps;
 
     private transient ThreadPoolExecutor executor;
     private transient volatile boolean closing;
@@ -83,6 +85,11 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
      * operator or a test tells whose encode a running ffmpeg is; unique per element and attempt
      * together with the time stamp.
      */
+    /** The native steps (FFmpeg), under the job's limits; set in open(). */
+    protected MediaSteps steps() {
+        return steps;
+    }
+
     protected String scratchName(IN in) {
         return "task-" + SEQUENCE.incrementAndGet();
     }
@@ -92,7 +99,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         // Every step runs the bundled ffmpeg/ffprobe (or follows one that did): a TaskManager
         // whose build lacks libx264, aac or mjpeg fails here, loudly, instead of failing every
         // video with INTERNAL_ERROR.
-        FfmpegBinaries.get();
+        steps = MediaSteps.ffmpeg(settings.media());
         storage = ObjectStorage.of(settings.outputRoot());
         int threads = threads();
         String name = getClass().getSimpleName() + "-worker";
