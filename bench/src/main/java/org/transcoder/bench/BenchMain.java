@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
@@ -259,7 +260,7 @@ public final class BenchMain implements Callable<Integer> {
                 Map<String, Quality.Score> perRung = new LinkedHashMap<>();
                 for (Rendition r : rungs) {
                     Path rungDir = e.getValue().resolve(r.name());
-                    if (Files.isRegularFile(rungDir.resolve("index.m3u8"))) {
+                    if (Files.isRegularFile(rungDir.resolve(OutputLayout.PLAYLIST))) {
                         // Byte-identical rungs (media-t1 and -t2 encode the same chunks the same
                         // way) have the same score: measure each distinct rung once.
                         String hash = Quality.contentHash(rungDir);

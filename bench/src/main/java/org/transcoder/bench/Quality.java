@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
@@ -69,7 +70,8 @@ final class Quality {
     static String contentHash(Path rungDir) throws IOException {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            for (String name : playOrder(Files.readString(rungDir.resolve("index.m3u8")))) {
+            for (String name :
+                    playOrder(Files.readString(rungDir.resolve(OutputLayout.PLAYLIST)))) {
                 d.update(Files.readAllBytes(rungDir.resolve(name)));
             }
             return java.util.HexFormat.of().formatHex(d.digest());
@@ -80,7 +82,7 @@ final class Quality {
 
     /** Concatenates a rung's init and segments into one fragmented MP4. */
     static Path assemble(Path rungDir, Path target) throws IOException {
-        String playlist = Files.readString(rungDir.resolve("index.m3u8"));
+        String playlist = Files.readString(rungDir.resolve(OutputLayout.PLAYLIST));
         try (OutputStream os = Files.newOutputStream(target)) {
             for (String name : playOrder(playlist)) {
                 Files.copy(rungDir.resolve(name), os);

@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.media.OutputLayout;
 
 /**
  * What local mode shows of one video: while it is transcoded, a live progress bar (tasks done of
@@ -133,7 +134,7 @@ final class VideoProgress implements AutoCloseable {
                     bitRate(rung.getAverageBandwidth()),
                     rung.getCodecs());
         }
-        out.printf(Locale.ROOT, "  files:  %s%n", files.resolve("master.m3u8"));
+        out.printf(Locale.ROOT, "  files:  %s%n", files.resolve(OutputLayout.MASTER));
         if (watchUrl != null) {
             out.printf(Locale.ROOT, "  watch:  %s%n", watchUrl);
         }

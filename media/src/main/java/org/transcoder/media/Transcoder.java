@@ -16,7 +16,6 @@ import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
-import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.ladder.Rendition;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.Packaging;
@@ -149,7 +148,7 @@ public final class Transcoder {
                     info,
                     presentation,
                     chunks.size(),
-                    outputDir.resolve(HlsManifests.MASTER),
+                    outputDir.resolve(OutputLayout.MASTER),
                     (System.nanoTime() - started) / 1_000_000);
         } finally {
             pool.shutdownNow();

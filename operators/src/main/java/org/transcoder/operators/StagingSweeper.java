@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.OutputLayout;
 
 /**
  * Removes staging data that no video will ever delete: chunks of an upload whose job crashed
@@ -33,7 +34,7 @@ public final class StagingSweeper {
      */
     public static Set<String> sweep(ObjectStorage storage, long nowMillis, Duration orphanAge) {
         Set<String> old = new TreeSet<>();
-        for (String key : storage.list(StorageLayout.STAGING_ROOT)) {
+        for (String key : storage.list(OutputLayout.STAGING_ROOT)) {
             Matcher m = UPLOAD_DIR.matcher(key);
             if (m.matches() && nowMillis - Long.parseLong(m.group(2), 36) > orphanAge.toMillis()) {
                 old.add(m.group(1));

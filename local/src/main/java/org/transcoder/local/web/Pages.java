@@ -10,10 +10,7 @@ import java.util.stream.Collectors;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
-import org.transcoder.media.dash.DashManifest;
-import org.transcoder.media.hls.HlsManifests;
-import org.transcoder.media.thumbs.Thumbnails;
-import org.transcoder.operators.StorageLayout;
+import org.transcoder.media.OutputLayout;
 
 /**
  * The HTML of the list page and of a video's watch page. Every value from a record goes through
@@ -161,7 +158,7 @@ final class Pages {
      */
     private static String player(VideoRecord v, boolean dash) {
         String id = v.getVideoId();
-        String thumbs = StorageLayout.THUMBNAILS_DIR + "/";
+        String thumbs = OutputLayout.THUMBNAILS_DIR + "/";
         return """
                 <div class="player" id="player" data-format="%s" data-src="%s" data-storyboard="%s">
                   <video id="video" preload="metadata" playsinline%s></video>
@@ -184,8 +181,11 @@ final class Pages {
                 """
                 .formatted(
                         dash ? "dash" : "hls",
-                        Html.escape(fileUrl(id, dash ? DashManifest.MPD : HlsManifests.MASTER)),
-                        Html.escape(fileUrl(id, thumbs + Thumbnails.STORYBOARD_VTT)),
+                        Html.escape(
+                                fileUrl(
+                                        id,
+                                        dash ? OutputLayout.DASH_MANIFEST : OutputLayout.MASTER)),
+                        Html.escape(fileUrl(id, thumbs + OutputLayout.STORYBOARD_VTT)),
                         v.getPosterUri() == null
                                 ? ""
                                 : " poster=\"" + Html.escape(posterUrl(id)) + "\"",
@@ -193,7 +193,7 @@ final class Pages {
     }
 
     private static String posterUrl(String id) {
-        return fileUrl(id, StorageLayout.THUMBNAILS_DIR + "/" + Thumbnails.POSTER);
+        return fileUrl(id, OutputLayout.THUMBNAILS_DIR + "/" + OutputLayout.POSTER);
     }
 
     private static void fact(StringBuilder b, String name, String html) {

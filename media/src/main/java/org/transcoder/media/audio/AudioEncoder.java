@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
@@ -49,7 +50,7 @@ public final class AudioEncoder {
         AudioStreamInfo track =
                 info.primaryAudio().orElseThrow(() -> new IllegalArgumentException("no audio"));
         FfmpegBinaries ff = FfmpegBinaries.get();
-        Path dir = outDir.resolve(AudioTrack.DIRECTORY);
+        Path dir = outDir.resolve(OutputLayout.AUDIO_DIR);
         Path tmp = dir.resolve(".audio.mp4");
         double origin = info.videoStartPts();
         double duration = info.videoDurationSeconds();
@@ -112,13 +113,13 @@ public final class AudioEncoder {
             UntrustedInput.requireUnderCap(tmp, policy.maxOutputBytes());
             Fmp4.Parts parts = Fmp4.split(Files.readAllBytes(tmp));
             long timescale = Fmp4.timescale(parts.init());
-            String initName = "init.mp4";
+            String initName = OutputLayout.AUDIO_INIT;
             Files.write(dir.resolve(initName), parts.init());
             List<Segment> segments = new ArrayList<>();
             long start = 0;
             for (int i = 0; i < parts.fragments().size(); i++) {
                 byte[] frag = parts.fragments().get(i);
-                String name = String.format(Locale.ROOT, "seg_%05d.m4s", i);
+                String name = OutputLayout.segmentName(i);
                 Files.write(dir.resolve(name), frag);
                 long ticks = Fmp4.fragmentDuration(frag, parts.init());
                 segments.add(

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
@@ -28,17 +29,13 @@ public final class ChunkSplitter {
 
     private ChunkSplitter() {}
 
-    public static String stagedName(int chunkIndex) {
-        return String.format(Locale.ROOT, "chunk_%05d.nut", chunkIndex);
-    }
-
     /** Stages one chunk; returns the staged file. */
     public static Path stage(
             Path source, MediaInfo info, ChunkSpec chunk, Path stagingDir, ValidationPolicy policy)
             throws MediaException {
         FfmpegBinaries ff = FfmpegBinaries.get();
         int stream = info.video().orElseThrow().index();
-        Path out = stagingDir.resolve(stagedName(chunk.index()));
+        Path out = stagingDir.resolve(OutputLayout.stagedChunkName(chunk.index()));
         List<String> cmd = new ArrayList<>();
         cmd.addAll(List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
         if (chunk.index() > 0) {

@@ -20,6 +20,7 @@ import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.BitRates;
 import org.transcoder.media.manifest.ManifestWriter;
@@ -50,7 +51,6 @@ import org.w3c.dom.Element;
  */
 public final class DashManifest implements ManifestWriter {
 
-    public static final String MPD = "manifest.mpd";
     public static final String NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
     public static final String PROFILE_LIVE = "urn:mpeg:dash:profile:isoff-live:2011";
     public static final String PROFILE_MAIN = "urn:mpeg:dash:profile:isoff-main:2011";
@@ -61,13 +61,13 @@ public final class DashManifest implements ManifestWriter {
 
     @Override
     public String entryPoint() {
-        return MPD;
+        return OutputLayout.DASH_MANIFEST;
     }
 
     @Override
     public LinkedHashMap<String, String> manifests(Presentation presentation) {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
-        out.put(MPD, mpd(presentation));
+        out.put(OutputLayout.DASH_MANIFEST, mpd(presentation));
         return out;
     }
 
@@ -85,7 +85,7 @@ public final class DashManifest implements ManifestWriter {
             video.add(Addressing.of(v.directory(), v.segments()));
         }
         Optional<Addressing> audio =
-                p.audio().map(a -> Addressing.of(AudioTrack.DIRECTORY, a.segments()));
+                p.audio().map(a -> Addressing.of(OutputLayout.AUDIO_DIR, a.segments()));
         boolean listed =
                 video.stream().anyMatch(a -> a.template() == null)
                         || audio.map(a -> a.template() == null).orElse(false);
@@ -153,7 +153,7 @@ public final class DashManifest implements ManifestWriter {
             audioSet.setAttribute("segmentAlignment", "true");
             audioSet.setAttribute("startWithSAP", "1");
             Element rep = child(audioSet, "Representation");
-            rep.setAttribute("id", representationId(AudioTrack.DIRECTORY));
+            rep.setAttribute("id", representationId(OutputLayout.AUDIO_DIR));
             rep.setAttribute("codecs", a.codecs());
             rep.setAttribute("bandwidth", Long.toString(bandwidth(a.segments())));
             rep.setAttribute("audioSamplingRate", Integer.toString(a.sampleRate()));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.transcoder.media.LocalFiles;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
@@ -177,7 +178,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                 Math.round(chunk.endPts() * TIMESCALE) - Math.round(chunk.startPts() * TIMESCALE);
         Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
         Path dir = Files.createDirectories(outDir.resolve(r.name()));
-        String initName = "init_" + shortHash(parts.init()) + ".mp4";
+        String initName = OutputLayout.initName(shortHash(parts.init()));
         Path init = dir.resolve(initName);
         if (!Files.exists(init)) {
             Files.write(init, parts.init());
@@ -194,7 +195,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             int from = starts[k];
             int to = k + 1 < starts.length ? starts[k + 1] : fragments.size();
             int index = chunk.firstSegment() + k;
-            Path seg = dir.resolve(segmentName(index));
+            Path seg = dir.resolve(OutputLayout.segmentName(index));
             long bytes = 0;
             long segTicks = 0;
             int frames = 0;
@@ -264,10 +265,6 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             starts[k] = i;
         }
         return starts;
-    }
-
-    public static String segmentName(int segmentIndex) {
-        return String.format(Locale.ROOT, "seg_%05d.m4s", segmentIndex);
     }
 
     static String shortHash(byte[] data) {

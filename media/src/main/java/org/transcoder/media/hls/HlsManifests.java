@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.BitRates;
 import org.transcoder.media.manifest.ManifestWriter;
@@ -21,39 +22,27 @@ import org.transcoder.media.manifest.VideoTrack;
 public final class HlsManifests implements ManifestWriter {
 
     public static final String AUDIO_GROUP = "aud";
-    public static final String PLAYLIST = "index.m3u8";
-    public static final String IFRAME_PLAYLIST = "iframes.m3u8";
-    public static final String MASTER = "master.m3u8";
 
     @Override
     public String entryPoint() {
-        return MASTER;
+        return OutputLayout.MASTER;
     }
 
     @Override
     public LinkedHashMap<String, String> manifests(Presentation p) {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (VideoTrack v : p.video()) {
-            out.put(mediaPlaylistPath(v.directory()), mediaPlaylist(v.segments()));
-            out.put(iFramePlaylistPath(v.directory()), iFramePlaylist(v.segments()));
+            out.put(OutputLayout.mediaPlaylist(v.directory()), mediaPlaylist(v.segments()));
+            out.put(OutputLayout.iFramePlaylist(v.directory()), iFramePlaylist(v.segments()));
         }
         p.audio()
                 .ifPresent(
                         a ->
                                 out.put(
-                                        mediaPlaylistPath(AudioTrack.DIRECTORY),
+                                        OutputLayout.mediaPlaylist(OutputLayout.AUDIO_DIR),
                                         mediaPlaylist(a.segments())));
-        out.put(MASTER, masterPlaylist(p));
+        out.put(OutputLayout.MASTER, masterPlaylist(p));
         return out;
-    }
-
-    /** Where a rung's (or the audio's) media playlist lives under the video's directory. */
-    public static String mediaPlaylistPath(String trackDirectory) {
-        return trackDirectory + "/" + PLAYLIST;
-    }
-
-    public static String iFramePlaylistPath(String trackDirectory) {
-        return trackDirectory + "/" + IFRAME_PLAYLIST;
     }
 
     /** A VOD media playlist of one track: its one init, then every segment. */
@@ -126,7 +115,7 @@ public final class HlsManifests implements ManifestWriter {
                                 .append("AUTOSELECT=YES,CHANNELS=\"")
                                 .append(a.channels())
                                 .append("\",URI=\"")
-                                .append(mediaPlaylistPath(AudioTrack.DIRECTORY))
+                                .append(OutputLayout.mediaPlaylist(OutputLayout.AUDIO_DIR))
                                 .append("\"\n"));
         long audioPeak = audio.map(a -> BitRates.peak(a.segments())).orElse(0L);
         long audioAverage = audio.map(a -> BitRates.average(a.segments())).orElse(0L);
@@ -150,7 +139,7 @@ public final class HlsManifests implements ManifestWriter {
             audio.ifPresent(a -> p.append(",AUDIO=\"").append(AUDIO_GROUP).append('"'));
             // No rung carries CEA-608/708 captions; NONE on every variant (Apple 4.3.4.2).
             p.append(",CLOSED-CAPTIONS=NONE\n")
-                    .append(mediaPlaylistPath(v.directory()))
+                    .append(OutputLayout.mediaPlaylist(v.directory()))
                     .append('\n');
         }
         for (VideoTrack v : presentation.video()) {
@@ -165,7 +154,7 @@ public final class HlsManifests implements ManifestWriter {
                     .append("\",VIDEO-RANGE=")
                     .append(v.videoRange())
                     .append(",URI=\"")
-                    .append(iFramePlaylistPath(v.directory()))
+                    .append(OutputLayout.iFramePlaylist(v.directory()))
                     .append("\"\n");
         }
         return p.toString();

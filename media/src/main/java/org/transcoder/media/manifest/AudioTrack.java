@@ -3,11 +3,9 @@ package org.transcoder.media.manifest;
 import java.io.Serializable;
 import java.util.List;
 
-/** The audio rendition played with every rung; its segments live under {@link #DIRECTORY}. */
+/** The audio rendition played with every rung; its segments live under OutputLayout.AUDIO_DIR. */
 public record AudioTrack(String codecs, int channels, int sampleRate, List<Segment> segments)
         implements Serializable {
-
-    public static final String DIRECTORY = "audio";
 
     public AudioTrack {
         segments = List.copyOf(segments);

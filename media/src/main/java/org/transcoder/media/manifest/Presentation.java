@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 
 /**
@@ -88,7 +89,7 @@ public record Presentation(List<VideoTrack> video, Optional<AudioTrack> audio)
             if (segs.isEmpty()) {
                 throw internal("the audio has no segments");
             }
-            contiguous(AudioTrack.DIRECTORY, segs);
+            contiguous(OutputLayout.AUDIO_DIR, segs);
             Segment last = segs.get(segs.size() - 1);
             double audioEnd = last.endTicks() / (double) last.timescale();
             if (Math.abs(audioEnd - durationSeconds()) > MAX_AUDIO_VIDEO_GAP_SECONDS) {

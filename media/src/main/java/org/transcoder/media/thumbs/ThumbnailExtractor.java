@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.VideoFilters;
@@ -45,7 +46,7 @@ public final class ThumbnailExtractor {
         EncodeSpec upright = spec.withRotation(0); // ffmpeg applies the display matrix itself here
         List<String> normalize = VideoFilters.normalize(upright);
         double duration = info.videoDurationSeconds();
-        Path dir = outDir.resolve("thumbnails");
+        Path dir = outDir.resolve(OutputLayout.THUMBNAILS_DIR);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -98,8 +99,8 @@ public final class ThumbnailExtractor {
                                 h,
                                 cols,
                                 rows);
-        Path poster = dir.resolve(Thumbnails.POSTER);
-        Path sprite = dir.resolve(Thumbnails.STORYBOARD);
+        Path poster = dir.resolve(OutputLayout.POSTER);
+        Path sprite = dir.resolve(OutputLayout.STORYBOARD);
         List<String> args = new ArrayList<>();
         if (keyframesOnly) {
             // A fraction of a full decode: with keyframes at least every interval, they alone
@@ -130,7 +131,7 @@ public final class ThumbnailExtractor {
             double from = i * interval;
             double to = Math.min(duration, (i + 1) * interval);
             vtt.append(cue(from)).append(" --> ").append(cue(to)).append('\n');
-            vtt.append(Thumbnails.STORYBOARD)
+            vtt.append(OutputLayout.STORYBOARD)
                     .append(
                             String.format(
                                     Locale.ROOT,
@@ -141,7 +142,7 @@ public final class ThumbnailExtractor {
                                     h))
                     .append("\n\n");
         }
-        Path vttFile = dir.resolve(Thumbnails.STORYBOARD_VTT);
+        Path vttFile = dir.resolve(OutputLayout.STORYBOARD_VTT);
         try {
             Files.writeString(vttFile, vtt);
         } catch (IOException e) {

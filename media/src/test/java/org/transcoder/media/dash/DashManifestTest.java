@@ -22,6 +22,7 @@ import javax.xml.xpath.XPathFactory;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.TranscodeOptions;
 import org.transcoder.media.Transcoder;
 import org.transcoder.media.fmp4.Fmp4;
@@ -399,15 +400,15 @@ class DashManifestTest {
         Presentation p = presentationOf(out).verify();
         assertThat(p.video()).hasSizeGreaterThan(1);
         assertThat(p.audio()).isPresent();
-        Files.writeString(out.resolve(DashManifest.MPD), DashManifest.mpd(p));
-        System.out.println(Files.readString(out.resolve(DashManifest.MPD)));
+        Files.writeString(out.resolve(OutputLayout.DASH_MANIFEST), DashManifest.mpd(p));
+        System.out.println(Files.readString(out.resolve(OutputLayout.DASH_MANIFEST)));
 
         SoftAssertions softly = new SoftAssertions();
         DashAssertions.check(softly, out);
         softly.assertAll();
 
         // The checker is not blind: each of these breaks one rule and is reported.
-        String good = Files.readString(out.resolve(DashManifest.MPD));
+        String good = Files.readString(out.resolve(OutputLayout.DASH_MANIFEST));
         String top = p.video().get(0).name();
         assertThat(errors(out, good.replaceFirst("bandwidth=\"[0-9]+\"", "bandwidth=\"1000\"")))
                 .anyMatch(e -> e.contains("@bandwidth"));
@@ -458,7 +459,7 @@ class DashManifestTest {
     }
 
     private static List<String> errors(Path out, String mpd) throws IOException {
-        Files.writeString(out.resolve(DashManifest.MPD), mpd);
+        Files.writeString(out.resolve(OutputLayout.DASH_MANIFEST), mpd);
         SoftAssertions softly = new SoftAssertions();
         DashAssertions.check(softly, out);
         return softly.errorsCollected().stream().map(Throwable::getMessage).toList();
@@ -516,7 +517,7 @@ class DashManifestTest {
                                 List.of()));
             }
             String name = dir.getFileName().toString();
-            if (name.equals(AudioTrack.DIRECTORY)) {
+            if (name.equals(OutputLayout.AUDIO_DIR)) {
                 int[] cr = DashAssertions.audioChannelsAndRate(init);
                 audio = Optional.of(new AudioTrack(Fmp4.codecString(init), cr[0], cr[1], segments));
             } else {

@@ -19,19 +19,16 @@ import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
-import org.transcoder.media.dash.DashManifest;
-import org.transcoder.media.hls.HlsManifests;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.BitRates;
 import org.transcoder.media.manifest.Packaging;
 import org.transcoder.media.manifest.Presentation;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.manifest.VideoTrack;
-import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.Failures;
 import org.transcoder.operators.OperatorSettings;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.Publication;
 import org.transcoder.operators.model.RenditionInfo;
 import org.transcoder.operators.model.SegmentInfo;
@@ -212,7 +209,7 @@ public class AssembleVideo
         List<RenditionRecord> renditionRecords = new ArrayList<>();
         for (VideoTrack v : presentation.video()) {
             String playlistKey =
-                    StorageLayout.videoFile(id, HlsManifests.mediaPlaylistPath(v.directory()));
+                    OutputLayout.videoFile(id, OutputLayout.mediaPlaylist(v.directory()));
             renditionRecords.add(
                     new RenditionRecord(
                             v.name(),
@@ -226,21 +223,22 @@ public class AssembleVideo
         Publication publication = new Publication();
         // In Packaging's order: media manifests first, the entry points (publish points) last.
         for (Map.Entry<String, String> m : manifests.entrySet()) {
-            publication.write(StorageLayout.videoFile(id, m.getKey()), m.getValue());
+            publication.write(OutputLayout.videoFile(id, m.getKey()), m.getValue());
         }
-        String masterKey = StorageLayout.videoFile(id, HlsManifests.MASTER);
+        String masterKey = OutputLayout.videoFile(id, OutputLayout.MASTER);
         VideoRecord ready =
                 VideoRecord.ready(
                         id,
                         p.getSourceUri(),
                         settings.publicUrl(masterKey),
                         settings.publicUrl(
-                                StorageLayout.videoFile(
+                                OutputLayout.videoFile(
                                         id,
-                                        StorageLayout.THUMBNAILS_DIR + "/" + Thumbnails.POSTER)),
+                                        OutputLayout.THUMBNAILS_DIR + "/" + OutputLayout.POSTER)),
                         p.getDurationSeconds(),
                         renditionRecords);
-        ready.setDashManifestUri(settings.publicUrl(StorageLayout.videoFile(id, DashManifest.MPD)));
+        ready.setDashManifestUri(
+                settings.publicUrl(OutputLayout.videoFile(id, OutputLayout.DASH_MANIFEST)));
         ready.setLabels(p.getLabels());
         videosReady.inc();
         LOG.info("Video {} assembled: {}", id, ready.getManifestUri());
@@ -306,7 +304,7 @@ public class AssembleVideo
                 Failures.record(p.getVideoId(), p.getSourceUri(), reason, message, p.getLabels());
         Publication publication = new Publication();
         // A half-written ladder must not look playable: remove what the tasks wrote.
-        publication.getDeletePrefixes().add(StorageLayout.videoPrefix(p.getVideoId()));
+        publication.getDeletePrefixes().add(OutputLayout.videoPrefix(p.getVideoId()));
         end(p, failed, publication, ctx);
     }
 
@@ -315,7 +313,7 @@ public class AssembleVideo
             throws Exception {
         publication.setRecord(record);
         publication.setPriority(p.getPriority());
-        publication.getDeletePrefixes().add(StorageLayout.stagingPrefix(p.getVideoId()));
+        publication.getDeletePrefixes().add(OutputLayout.stagingPrefix(p.getVideoId()));
         ctx.output(Outputs.PUBLICATIONS, publication);
         Long t = timer.value();
         if (t != null) {

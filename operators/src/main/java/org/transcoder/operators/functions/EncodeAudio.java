@@ -3,12 +3,12 @@ package org.transcoder.operators.functions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.manifest.AudioTrack;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.SegmentInfo;
 import org.transcoder.operators.model.TaskResult;
@@ -21,7 +21,7 @@ public class EncodeAudio extends MediaTaskFunction {
     }
 
     private static String audioKey(MediaTask task, String relative) {
-        return StorageLayout.videoFile(task.getVideoId(), AudioTrack.DIRECTORY + "/" + relative);
+        return OutputLayout.videoFile(task.getVideoId(), OutputLayout.AUDIO_DIR + "/" + relative);
     }
 
     /** One video's audio (or thumbnails) never waits for another's: as many as are prepared. */
@@ -45,20 +45,27 @@ public class EncodeAudio extends MediaTaskFunction {
             AudioTrack audio =
                     steps().encodeAudio(source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
-            Path dir = out.resolve(AudioTrack.DIRECTORY);
+            Path dir = out.resolve(OutputLayout.AUDIO_DIR);
             // Keys carry the upload's generation: a late task of an earlier upload of this video
             // never overwrites what this one's playlist lists.
             String init =
-                    StorageLayout.segmentPath(
+                    OutputLayout.segmentPath(
                             task.getGeneration(), audio.segments().get(0).initUri());
             upload(audioKey(task, init), dir.resolve(audio.segments().get(0).initUri()));
             int i = 0;
             for (Segment s : audio.segments()) {
-                String segment = StorageLayout.segmentPath(task.getGeneration(), s.uri());
+                String segment = OutputLayout.segmentPath(task.getGeneration(), s.uri());
                 upload(audioKey(task, segment), dir.resolve(s.uri()));
                 infos.add(
                         SegmentInfo.of(
-                                AudioTrack.DIRECTORY, i++, s, segment, init, 0, 0, audio.codecs()));
+                                OutputLayout.AUDIO_DIR,
+                                i++,
+                                s,
+                                segment,
+                                init,
+                                0,
+                                0,
+                                audio.codecs()));
             }
             return TaskResult.success(
                     task, infos, 0, (System.nanoTime() - started) / 1_000_000, attempt);

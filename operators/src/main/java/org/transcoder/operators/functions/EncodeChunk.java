@@ -7,6 +7,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.MediaSteps;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
@@ -14,7 +15,6 @@ import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.EncodedSegment;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.SegmentInfo;
 import org.transcoder.operators.model.TaskResult;
@@ -85,10 +85,10 @@ public class EncodeChunk extends MediaTaskFunction {
             // Inits are named by content hash (the same bytes under the same key); segments carry
             // the upload's generation.
             String segment =
-                    StorageLayout.segmentPath(
+                    OutputLayout.segmentPath(
                             task.getGeneration(), s.segmentFile().getFileName().toString());
-            upload(StorageLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
-            upload(StorageLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
+            upload(OutputLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
+            upload(OutputLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
             infos.add(
                     SegmentInfo.of(
                             s.rendition(),

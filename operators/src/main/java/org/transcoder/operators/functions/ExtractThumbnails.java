@@ -2,13 +2,13 @@ package org.transcoder.operators.functions;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.thumbs.Thumbnails;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
 
@@ -41,9 +41,9 @@ public class ExtractThumbnails extends MediaTaskFunction {
                     steps().extractThumbnails(source.path(), info, spec, scratch.resolve("out"));
             for (Path p : List.of(t.poster(), t.storyboard(), t.storyboardVtt())) {
                 upload(
-                        StorageLayout.videoFile(
+                        OutputLayout.videoFile(
                                 task.getVideoId(),
-                                StorageLayout.THUMBNAILS_DIR + "/" + p.getFileName()),
+                                OutputLayout.THUMBNAILS_DIR + "/" + p.getFileName()),
                         p);
             }
             return TaskResult.success(

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.VideoPreparation;
 import org.transcoder.media.chunk.ChunkSpec;
@@ -28,7 +29,6 @@ import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
 import org.transcoder.operators.StagingSweeper;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Preparation;
 import org.transcoder.operators.model.RenditionInfo;
@@ -135,7 +135,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             UploadEvent event, ReasonCode reason, String message, int attempts) {
         videosRejected.inc();
         try {
-            storage.deleteRecursively(StorageLayout.stagingPrefix(event.getVideoId()));
+            storage.deleteRecursively(OutputLayout.stagingPrefix(event.getVideoId()));
         } catch (RuntimeException e) {
             // The orphan sweep removes it later.
             LOG.warn("Cannot delete staging of {}: {}", event.getVideoId(), e.toString());
@@ -176,7 +176,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
                 Path staged = prepared.stage(chunk, scratch);
                 try {
                     storage.put(
-                            StorageLayout.stagedChunk(videoId, generation, chunk.index()), staged);
+                            OutputLayout.stagedChunk(videoId, generation, chunk.index()), staged);
                 } catch (RuntimeException e) {
                     throw new MediaException(
                             ReasonCode.STORAGE_ERROR, "Cannot stage chunk: " + e.getMessage(), e);
@@ -190,7 +190,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             for (ChunkSpec chunk : chunks) {
                 MediaTask t =
                         task(event, TaskKind.CHUNK, chunk.index(), specJson, info, generation);
-                t.setInput(StorageLayout.stagedChunk(videoId, generation, chunk.index()));
+                t.setInput(OutputLayout.stagedChunk(videoId, generation, chunk.index()));
                 t.setStartPts(chunk.startPts());
                 t.setEndPts(chunk.endPts());
                 t.setSeekPts(chunk.seekPts());

@@ -26,9 +26,9 @@ import org.transcoder.connectors.events.RenditionRecord;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.storage.ObjectStorage;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.operators.OperatorSettings;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Publication;
 import org.transcoder.operators.model.RenditionInfo;
@@ -89,7 +89,7 @@ class AssembleVideoTest {
     @Test
     void allTasksDonePublishesPlaylistsAndReady() throws Exception {
         String id = "vid-a";
-        Path staged = touch(StorageLayout.stagedChunk(id, START, 0));
+        Path staged = touch(OutputLayout.stagedChunk(id, START, 0));
 
         harness.processElement1(plan(id), START);
         for (TaskResult r : allResults(id)) {
@@ -176,7 +176,7 @@ class AssembleVideoTest {
 
         // Staging removed, nothing left in state or timers.
         assertThat(staged).doesNotExist();
-        assertThat(root.resolve(StorageLayout.stagingPrefix(id))).doesNotExist();
+        assertThat(root.resolve(OutputLayout.stagingPrefix(id))).doesNotExist();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -184,8 +184,8 @@ class AssembleVideoTest {
     @Test
     void failedTaskFailsTheVideoAndRemovesPartialOutputs() throws Exception {
         String id = "vid-b";
-        Path partial = touch(StorageLayout.videoFile(id, "720p/seg_00000.m4s"));
-        Path staged = touch(StorageLayout.stagedChunk(id, START, 1));
+        Path partial = touch(OutputLayout.videoFile(id, "720p/seg_00000.m4s"));
+        Path staged = touch(OutputLayout.stagedChunk(id, START, 1));
 
         harness.processElement1(plan(id), START);
         harness.processElement2(chunk(id, 0), START);
@@ -202,7 +202,7 @@ class AssembleVideoTest {
         assertThat(out).filteredOn(r -> r.getStatus() == VideoStatus.READY).isEmpty();
 
         assertThat(partial).doesNotExist();
-        assertThat(root.resolve(StorageLayout.videoPrefix(id))).doesNotExist();
+        assertThat(root.resolve(OutputLayout.videoPrefix(id))).doesNotExist();
         assertThat(staged).doesNotExist();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();

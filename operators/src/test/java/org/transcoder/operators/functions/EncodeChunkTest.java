@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.media.MediaException;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
@@ -37,7 +38,6 @@ import org.transcoder.media.ladder.Rendition;
 import org.transcoder.media.manifest.Segment;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.SegmentInfo;
 import org.transcoder.operators.model.TaskKind;
@@ -258,7 +258,7 @@ class EncodeChunkTest {
         t.setIndex(index);
         t.setFirstSegment(index); // one-segment chunks, numbered like the chunk
         t.setPriority(priority);
-        t.setInput(StorageLayout.stagedChunk(videoId, 0, index));
+        t.setInput(OutputLayout.stagedChunk(videoId, 0, index));
         t.setStartPts(index * 2.0);
         t.setEndPts(index * 2.0 + 2.0);
         t.setSeekPts(index * 2.0);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
@@ -40,7 +41,6 @@ import org.transcoder.media.testing.HostileMedia;
 import org.transcoder.media.validate.MediaValidator;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
-import org.transcoder.operators.StorageLayout;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Preparation;
 import org.transcoder.operators.model.RenditionInfo;
@@ -202,7 +202,7 @@ class PrepareVideoTest {
             assertThat(t.getGeneration()).isEqualTo(plan.getReceivedAtMillis());
             assertThat(t.getInput())
                     .isEqualTo(
-                            StorageLayout.stagedChunk(
+                            OutputLayout.stagedChunk(
                                     "vid-good", plan.getReceivedAtMillis(), t.getIndex()));
             assertThat(t.getStartPts()).isEqualTo(c.startPts());
             assertThat(t.getEndPts()).isEqualTo(c.endPts());
@@ -331,7 +331,7 @@ class PrepareVideoTest {
         assertThat(side(Outputs.AUDIO_TASKS)).isEmpty();
         assertThat(side(Outputs.THUMBNAIL_TASKS)).isEmpty();
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(root.resolve(StorageLayout.stagingPrefix(videoId))).doesNotExist();
+        assertThat(root.resolve(OutputLayout.stagingPrefix(videoId))).doesNotExist();
         assertThat(workDir).isEmptyDirectory();
     }
 
