@@ -173,7 +173,19 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         // mfhd sequence numbers keep increasing across chunks (room for 1000 fragments a chunk).
         long durationTicks =
                 Math.round(chunk.endPts() * TIMESCALE) - Math.round(chunk.startPts() * TIMESCALE);
-        Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
+        try {
+            Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
+        } catch (IllegalArgumentException e) {
+            throw new MediaException(
+                    ReasonCode.CORRUPT_INPUT,
+                    "Chunk "
+                            + chunk.index()
+                            + " of "
+                            + r.name()
+                            + ": the source's timestamps cannot be made sane: "
+                            + e.getMessage(),
+                    e);
+        }
         Path dir = Files.createDirectories(outDir.resolve(r.name()));
         String initName = "init_" + shortHash(parts.init()) + ".mp4";
         Path init = dir.resolve(initName);
@@ -194,6 +206,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             Path seg = dir.resolve(segmentName(index));
             long bytes = 0;
             long segTicks = 0;
+            long minTicks = Long.MAX_VALUE;
             int frames = 0;
             try (var os = Files.newOutputStream(seg)) {
                 for (int i = from; i < to; i++) {
@@ -202,7 +215,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                     bytes += f.length;
                     frames += Fmp4.sampleCount(f);
                     segTicks += ticks[i];
+                    minTicks = Math.min(minTicks, Fmp4.minSampleDuration(f, parts.init()));
                 }
+            }
+            if (frames == 0 || minTicks <= 0) {
+                throw new MediaException(
+                        ReasonCode.CORRUPT_INPUT,
+                        "Segment " + index + " of " + r.name() + " has a sample of no duration");
             }
             out.add(
                     new EncodedSegment(
@@ -215,7 +234,8 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                             segTicks / (double) TIMESCALE,
                             bytes,
                             frames,
-                            codecs));
+                            codecs,
+                            minTicks));
         }
         return out;
     }

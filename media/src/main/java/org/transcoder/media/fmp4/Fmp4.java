@@ -78,11 +78,15 @@ public final class Fmp4 {
      * lands at {@code tfdtOffset}, the chunk lasts exactly {@code durationTicks} in decode time,
      * and mfhd is renumbered from {@code firstSequence}. Sizes do not change.
      *
-     * <p>The encoder's decode times start a B-frame delay before the first frame; with variable
-     * frame rate that delay is not even a whole number of frames, so decode time and presentation
-     * time drift apart and chunks would overlap. Instead each sample's decode time becomes the i-th
-     * smallest presentation time (the CMAF way: trun version 1, signed composition offsets), so
-     * decode time advances with presentation time and every chunk ends where the next begins.
+     * @throws IllegalArgumentException when two samples have the same presentation time or one is
+     *     presented at or past the chunk's end: no sane timing (every sample lasting until the next
+     *     is presented, none for zero ticks) can be written then
+     *     <p>The encoder's decode times start a B-frame delay before the first frame; with variable
+     *     frame rate that delay is not even a whole number of frames, so decode time and
+     *     presentation time drift apart and chunks would overlap. Instead each sample's decode time
+     *     becomes the i-th smallest presentation time (the CMAF way: trun version 1, signed
+     *     composition offsets), so decode time advances with presentation time and every chunk ends
+     *     where the next begins.
      */
     public static void retime(
             List<byte[]> fragments, long tfdtOffset, int firstSequence, long durationTicks) {
@@ -146,14 +150,24 @@ public final class Fmp4 {
         }
         long[] order = samples.stream().mapToLong(Sample::pts).sorted().toArray();
         long origin = order[0];
+        for (int i = 1; i < order.length; i++) {
+            if (order[i] == order[i - 1]) {
+                throw new IllegalArgumentException(
+                        "Two samples presented at the same time " + (order[i] - origin));
+            }
+        }
+        if (order[order.length - 1] - origin >= durationTicks) {
+            throw new IllegalArgumentException(
+                    "A sample is presented at "
+                            + (order[order.length - 1] - origin)
+                            + ", past the chunk's end "
+                            + durationTicks);
+        }
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             ByteBuffer b = ByteBuffer.wrap(s.frag());
             long newDts = order[i] - origin;
-            long next =
-                    i + 1 < order.length
-                            ? order[i + 1] - origin
-                            : Math.max(durationTicks, newDts + 1);
+            long next = i + 1 < order.length ? order[i + 1] - origin : durationTicks;
             b.putInt(s.entry(), (int) (next - newDts));
             if (s.ctoPos() >= 0) {
                 b.putInt(s.ctoPos(), (int) (s.pts() - order[i]));
@@ -226,6 +240,40 @@ public final class Fmp4 {
             }
         }
         return total;
+    }
+
+    /**
+     * The shortest sample duration of one fragment, in timescale ticks (init may be null if
+     * unknown); Long.MAX_VALUE for a fragment without samples.
+     */
+    public static long minSampleDuration(byte[] frag, byte[] init) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        long min = Long.MAX_VALUE;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            int defaultPos = tfhdDefaultDurationPos(frag, traf + 8, trafEnd);
+            long defaultDuration =
+                    defaultPos >= 0
+                            ? Integer.toUnsignedLong(b.getInt(defaultPos))
+                            : trexDefaultDuration(init);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                int flags = b.getInt(trun + 8) & 0xFFFFFF;
+                int count = b.getInt(trun + 12);
+                int p = trun + 16;
+                if ((flags & 0x1) != 0) p += 4;
+                if ((flags & 0x4) != 0) p += 4;
+                int stride = Integer.bitCount(flags & 0xF00) * 4;
+                for (int i = 0; i < count; i++) {
+                    long d =
+                            (flags & 0x100) != 0
+                                    ? Integer.toUnsignedLong(b.getInt(p + i * stride))
+                                    : defaultDuration;
+                    min = Math.min(min, d);
+                }
+            }
+        }
+        return min;
     }
 
     /** Samples (frames) in one fragment. */
