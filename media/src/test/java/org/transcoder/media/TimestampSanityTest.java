@@ -65,7 +65,12 @@ class TimestampSanityTest {
     void givesALadderWithSaneTiming(String name, Supplier<Path> make, @TempDir Path tmp)
             throws Exception {
         Path source = make.get();
-        Path out = tmp.resolve("out");
+        // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{source file} to look at.
+        String keep = System.getProperty("transcoder.keepOutput");
+        Path out =
+                keep == null
+                        ? tmp.resolve("out")
+                        : Path.of(keep).toAbsolutePath().resolve(source.getFileName().toString());
         long start = System.nanoTime();
         assertTimeoutPreemptively(DEADLINE, () -> transcoder(tmp).transcode(source, out));
         long ms = (System.nanoTime() - start) / 1_000_000;

@@ -92,6 +92,11 @@ public final class Fmp4 {
             List<byte[]> fragments, long tfdtOffset, int firstSequence, long durationTicks) {
         List<Sample> samples = new ArrayList<>();
         int seq = firstSequence;
+        for (int f = 0; f < fragments.size(); f++) {
+            // Every sample gets a duration of its own: the muxer writes one default duration in
+            // tfhd when a fragment's frames all last the same, and re-timed samples need not.
+            fragments.set(f, withSampleDurations(fragments.get(f)));
+        }
         for (byte[] frag : fragments) {
             ByteBuffer b = ByteBuffer.wrap(frag);
             int moofEnd = b.getInt(0);
@@ -185,6 +190,78 @@ public final class Fmp4 {
                 }
             }
         }
+    }
+
+    /**
+     * The fragment with a duration field in every trun entry (trun flag 0x100), taken from the tfhd
+     * default where the trun had none; sizes and data offsets adjusted. The same array when every
+     * trun has them already. Needs a tfhd default duration (trex defaults are not read).
+     */
+    static byte[] withSampleDurations(byte[] frag) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        int growth = 0;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                if ((b.getInt(trun + 8) & 0x100) == 0) {
+                    growth += 4 * b.getInt(trun + 12);
+                }
+            }
+        }
+        if (growth == 0) {
+            return frag;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(frag.length + growth);
+        out.write(frag, 0, 8); // moof header, size fixed below
+        for (int child : children(frag, 8, moofEnd)) {
+            int childEnd = child + b.getInt(child);
+            if (!type(frag, child + 4).equals("traf")) {
+                out.write(frag, child, childEnd - child);
+                continue;
+            }
+            int defaultPos = tfhdDefaultDurationPos(frag, child + 8, childEnd);
+            java.io.ByteArrayOutputStream traf = new java.io.ByteArrayOutputStream();
+            for (int box : children(frag, child + 8, childEnd)) {
+                int boxEnd = box + b.getInt(box);
+                int flags = b.getInt(box + 8) & 0xFFFFFF;
+                if (!type(frag, box + 4).equals("trun") || (flags & 0x100) != 0) {
+                    traf.write(frag, box, boxEnd - box);
+                    continue;
+                }
+                if (defaultPos < 0) {
+                    throw new IllegalArgumentException("No sample durations in trun or tfhd");
+                }
+                int count = b.getInt(box + 12);
+                ByteBuffer t = ByteBuffer.allocate(boxEnd - box + 4 * count);
+                t.putInt(boxEnd - box + 4 * count).put(frag, box + 4, 4);
+                t.putInt((b.getInt(box + 8) & 0xFF000000) | flags | 0x100).putInt(count);
+                int p = box + 16;
+                if ((flags & 0x1) != 0) {
+                    t.putInt(b.getInt(p) + growth); // data offset: the mdat moves by growth
+                    p += 4;
+                }
+                if ((flags & 0x4) != 0) {
+                    t.putInt(b.getInt(p));
+                    p += 4;
+                }
+                int stride = Integer.bitCount(flags & 0xF00) * 4;
+                for (int i = 0; i < count; i++) {
+                    t.putInt(b.getInt(defaultPos));
+                    t.put(frag, p + i * stride, stride);
+                }
+                t.put(frag, p + count * stride, boxEnd - (p + count * stride));
+                traf.write(t.array(), 0, t.capacity());
+            }
+            byte[] trafBody = traf.toByteArray();
+            out.write(ByteBuffer.allocate(4).putInt(8 + trafBody.length).array(), 0, 4);
+            out.write(frag, child + 4, 4);
+            out.write(trafBody, 0, trafBody.length);
+        }
+        out.write(frag, moofEnd, frag.length - moofEnd);
+        byte[] result = out.toByteArray();
+        ByteBuffer.wrap(result).putInt(0, moofEnd + growth);
+        return result;
     }
 
     /**

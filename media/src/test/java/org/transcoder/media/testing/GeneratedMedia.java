@@ -68,8 +68,8 @@ public final class GeneratedMedia {
 
     /**
      * An iPhone-like sub-second clip: 5 frames of HEVC Main10 at 30 fps (B-frames, so decode order
-     * differs from presentation order), a 90 degree display rotation, a 600 Hz video timescale like
-     * Apple's, AAC stereo.
+     * differs from presentation order) of which the last is held 7 frame times, a 90 degree display
+     * rotation, a 600 Hz video timescale like Apple's, AAC stereo.
      */
     public static Path shortHevc10Rotated() {
         Path raw =
@@ -82,9 +82,15 @@ public final class GeneratedMedia {
                                 "-pix_fmt yuv420p10le -profile:v main10",
                                 "-x265-params log-level=error:bframes=2 -tag:v hvc1",
                                 "-c:a aac -ac 2 -b:a 96k -shortest"));
+        // The last frame lasts 7 frame times, as in the clip the validator flagged: the stream's
+        // average rate is then 13.6 fps while its frames are 1/30 s apart, and an encoder time
+        // base of 1/(that rate) puts two of the five frames on one timestamp.
         return generate(
-                "5frames_hevc10_30fps_rot90_aac.mp4",
-                args("-display_rotation:v:0 90 -i " + raw, "-c copy -video_track_timescale 600"));
+                "5frames_hevc10_30fps_rot90_long_last_aac.mp4",
+                args(
+                        "-display_rotation:v:0 90 -i " + raw,
+                        "-c copy -video_track_timescale 600",
+                        "-bsf:v setts=pts=PTS:dts=DTS:duration='if(eq(N,4),7*DURATION,DURATION)'"));
     }
 
     /**
