@@ -2,6 +2,7 @@ package org.transcoder.media.chunk;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.transcoder.media.encode.FrameTiming;
 import org.transcoder.media.probe.MediaInfo;
 
 /**
@@ -9,7 +10,9 @@ import org.transcoder.media.probe.MediaInfo;
  * HLS segments each chunk will be cut into. Where the source has no keyframe in range (screen
  * recordings, single-keyframe files) the cut falls on the frame nearest the target and the chunk
  * decodes from the preceding keyframe, trimmed exactly. Boundaries are always real frame times, so
- * every frame lands in exactly one chunk.
+ * every frame lands in exactly one chunk; and frames every rung keeps ({@link FrameTiming}), so
+ * that each chunk drops near-duplicate frames exactly as the whole video would. Frame counts are of
+ * kept frames.
  */
 public final class ChunkPlanner {
 
@@ -19,11 +22,15 @@ public final class ChunkPlanner {
     private ChunkPlanner() {}
 
     public static List<ChunkSpec> plan(MediaInfo info, ChunkingPolicy policy) {
-        List<Double> frames = info.framePts();
-        List<Double> keys = info.keyframePts();
-        if (frames.isEmpty()) {
+        if (info.framePts().isEmpty()) {
             throw new IllegalArgumentException("No video frames to plan");
         }
+        // Only frames every rung keeps can start a chunk (FrameTiming: a chunk applies the 1/64 s
+        // rule from its first frame, so it must start on a frame the whole video keeps); a
+        // keyframe that the rule drops still serves to decode from (seek).
+        List<Double> frames = FrameTiming.keptFrames(info.framePts());
+        List<Double> allKeys = info.keyframePts();
+        List<Double> keys = keptOnly(allKeys, frames);
         double end = info.videoEndPts();
         List<Double> cuts = new ArrayList<>();
         double start = frames.get(0);
@@ -54,7 +61,7 @@ public final class ChunkPlanner {
         for (int i = 0; i + 1 < cuts.size(); i++) {
             double a = cuts.get(i);
             double b = cuts.get(i + 1);
-            double seek = keyframeAtOrBefore(keys, a);
+            double seek = keyframeAtOrBefore(allKeys, a);
             boolean aligned = Math.abs(seek - a) < EPSILON;
             int segments = policy.segmentCount(b - a);
             chunks.add(
@@ -93,6 +100,21 @@ public final class ChunkPlanner {
             }
         }
         return nearest;
+    }
+
+    /** The keyframes that are also among the (sorted) kept frames. */
+    private static List<Double> keptOnly(List<Double> keys, List<Double> kept) {
+        List<Double> out = new ArrayList<>();
+        int j = 0;
+        for (double k : keys) {
+            while (j < kept.size() && kept.get(j) < k - EPSILON) {
+                j++;
+            }
+            if (j < kept.size() && Math.abs(kept.get(j) - k) < EPSILON) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     private static double keyframeAtOrBefore(List<Double> keys, double t) {

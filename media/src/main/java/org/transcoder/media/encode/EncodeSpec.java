@@ -14,10 +14,18 @@ import org.transcoder.media.probe.VideoStreamInfo;
  * @param rotation clockwise display rotation to apply (staged chunks lose the display matrix)
  * @param deinterlace the source is interlaced
  * @param hdrTransfer the source's PQ/HLG transfer to tone-map to SDR, or null for SDR sources
- * @param frameRate average source frame rate (keyframe spacing, x264's rate control and level; the
- *     playlists declare each rung's measured maximum instead)
+ * @param frameRate the source's average frame rate (frames over duration, as probed). It is NOT the
+ *     playlist's FRAME-RATE: that is the maximum rate of each rung's output, measured from its
+ *     samples ({@link EncodedSegment#minSampleTicks()}, {@link FrameTiming#declaredFrameRates});
+ *     nor does it space keyframes, which are forced by time ({@link X264Options})
  * @param threadsPerEncode x264 threads per rendition encode (0 = FFmpeg decides every thread count,
  *     as the ffmpeg CLI does)
+ * @param nominalFrameRate the frame rate x264 is told for every chunk of the video (it picks the
+ *     H.264 level from it): the higher of the source's average and r_frame_rate, at most {@link
+ *     FrameTiming#MAX_FRAME_RATE}, to 3 decimals. Decided once per video, with a fixed 1/90000
+ *     encoder time base, so that every chunk of a rung has byte-identical parameter sets (SPS
+ *     level, VUI timing) and so one init segment; left to ffmpeg, both came from each chunk's own
+ *     guessed frame rate
  */
 public record EncodeSpec(
         List<Rendition> renditions,
@@ -28,8 +36,47 @@ public record EncodeSpec(
         int rotation,
         boolean deinterlace,
         String hdrTransfer,
-        int threadsPerEncode)
+        int threadsPerEncode,
+        double nominalFrameRate)
         implements Serializable {
+
+    /** Without a nominal rate: derived from the average rate ({@link #nominalFor}). */
+    public EncodeSpec(
+            List<Rendition> renditions,
+            String preset,
+            String profile,
+            double gopSeconds,
+            double frameRate,
+            int rotation,
+            boolean deinterlace,
+            String hdrTransfer,
+            int threadsPerEncode) {
+        this(
+                renditions,
+                preset,
+                profile,
+                gopSeconds,
+                frameRate,
+                rotation,
+                deinterlace,
+                hdrTransfer,
+                threadsPerEncode,
+                nominalFor(frameRate, 0));
+    }
+
+    /**
+     * The nominal rate for a source of these average and r_frame_rate rates: the higher one, at
+     * most {@link FrameTiming#MAX_FRAME_RATE} (no rung has frames closer than that), 30 when
+     * neither is known, rounded to 3 decimals.
+     */
+    public static double nominalFor(double averageRate, double realRate) {
+        double r = Math.max(averageRate, realRate);
+        if (!(r > 0) || Double.isInfinite(r)) {
+            r = 30;
+        }
+        r = Math.min(r, FrameTiming.MAX_FRAME_RATE);
+        return Math.max(1, Math.round(r * 1000) / 1000.0);
+    }
 
     /**
      * x264 threads per rendition. Parallelism comes from chunks, one encode per slot, and a chunk
@@ -50,7 +97,8 @@ public record EncodeSpec(
                 video.rotation(),
                 video.interlaced(),
                 video.hdr() ? video.colorTransfer() : null,
-                0);
+                0,
+                nominalFor(video.avgFrameRate(), video.realFrameRate()));
     }
 
     public EncodeSpec withRotation(int degrees) {
@@ -63,7 +111,8 @@ public record EncodeSpec(
                 degrees,
                 deinterlace,
                 hdrTransfer,
-                threadsPerEncode);
+                threadsPerEncode,
+                nominalFrameRate);
     }
 
     public EncodeSpec withThreadsPerEncode(int threads) {
@@ -76,6 +125,7 @@ public record EncodeSpec(
                 rotation,
                 deinterlace,
                 hdrTransfer,
-                threads);
+                threads,
+                nominalFrameRate);
     }
 }

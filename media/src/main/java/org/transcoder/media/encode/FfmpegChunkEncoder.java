@@ -176,7 +176,19 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         // mfhd sequence numbers keep increasing across chunks (room for 1000 fragments a chunk).
         long durationTicks =
                 Math.round(chunk.endPts() * TIMESCALE) - Math.round(chunk.startPts() * TIMESCALE);
-        Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
+        try {
+            Fmp4.retime(fragments, tfdtOffset, chunk.index() * 1000 + 1, durationTicks);
+        } catch (IllegalArgumentException e) {
+            throw new MediaException(
+                    ReasonCode.CORRUPT_INPUT,
+                    "Chunk "
+                            + chunk.index()
+                            + " of "
+                            + r.name()
+                            + ": the source's timestamps cannot be made sane: "
+                            + e.getMessage(),
+                    e);
+        }
         Path dir = Files.createDirectories(outDir.resolve(r.name()));
         String initName = OutputLayout.initName(shortHash(parts.init()));
         Path init = dir.resolve(initName);
@@ -198,6 +210,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             Path seg = dir.resolve(OutputLayout.segmentName(index));
             long bytes = 0;
             long segTicks = 0;
+            long minTicks = Long.MAX_VALUE;
             int frames = 0;
             long minSample = Long.MAX_VALUE;
             // Every fragment starts with a key frame (frag_keyframe): one I-frame entry each.
@@ -217,7 +230,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                                     Fmp4.minSampleDuration(
                                             f, parts.init(), i == fragments.size() - 1));
                     segTicks += ticks[i];
+                    minTicks = Math.min(minTicks, Fmp4.minSampleDuration(f, parts.init()));
                 }
+            }
+            if (frames == 0 || minTicks <= 0) {
+                throw new MediaException(
+                        ReasonCode.CORRUPT_INPUT,
+                        "Segment " + index + " of " + r.name() + " has a sample of no duration");
             }
             out.add(
                     new EncodedSegment(

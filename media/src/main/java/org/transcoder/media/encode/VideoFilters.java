@@ -44,8 +44,8 @@ public final class VideoFilters {
 
     /**
      * The complex filter graph for one chunk: frames in [startPts, endPts) of the source timeline,
-     * re-timed to start at zero, normalized, split into one labelled output per rendition ([v0],
-     * [v1], ...).
+     * re-timed to start at zero, near-duplicates dropped (FrameTiming), normalized, split into one
+     * labelled output per rendition ([v0], [v1], ...).
      */
     public static String chunkGraph(EncodeSpec spec, double trimStart, double trimEnd) {
         List<String> head = new ArrayList<>();
@@ -57,6 +57,9 @@ public final class VideoFilters {
                             trimStart,
                             trimEnd));
         }
+        // Near-duplicate frames (closer than 1/64 s to the previous kept one) are dropped before
+        // any costly filter: every rung's maximum frame rate is bounded (FrameTiming).
+        head.add(FrameTiming.selectFilter());
         head.addAll(normalize(spec));
         return graph("[0:v:0]", head, spec.renditions());
     }

@@ -15,8 +15,15 @@ public final class X264Options {
     private X264Options() {}
 
     public static List<String> forRendition(EncodeSpec spec, Rendition r, int streamIndex) {
-        double fps = spec.frameRate() > 0 ? spec.frameRate() : 30;
-        int gopFrames = Math.max(1, (int) Math.round(spec.gopSeconds() * fps));
+        // Keyframes are forced by time. -g only caps the frames between two keyframes, and with
+        // variable frame rate a GOP of the forced length holds up to gopSeconds * the maximum
+        // rate: from the average rate, bursts of frames got extra, unaligned keyframes.
+        int maxGopFrames =
+                (int) Math.ceil(spec.gopSeconds() * FrameTiming.MAX_FRAME_RATE * 2 + 1e-9);
+        double nominal =
+                spec.nominalFrameRate() > 0
+                        ? spec.nominalFrameRate()
+                        : EncodeSpec.nominalFor(spec.frameRate(), 0);
         String s = ":v:" + streamIndex;
         List<String> o = new ArrayList<>();
         o.addAll(
@@ -34,22 +41,22 @@ public final class X264Options {
                         r.maxrateKbps() + "k",
                         "-bufsize" + s,
                         r.bufsizeKbps() + "k"));
-        o.addAll(List.of("-g" + s, Integer.toString(gopFrames * 2), "-sc_threshold" + s, "0"));
+        o.addAll(List.of("-g" + s, Integer.toString(maxGopFrames), "-sc_threshold" + s, "0"));
+        // The same parameter sets for every chunk of a video: a fixed encoder time base (the
+        // SPS's VUI timing is 1/(2 * time base)) and a fixed nominal rate (the level), instead of
+        // each chunk's guessed frame rate; the time base is also exact for every source time, where
+        // 1/(guessed rate) rounded near frames onto one timestamp. force-cfr=0 keeps x264's rate
+        // control on the real timestamps (fps= alone would make it assume constant rate).
+        o.addAll(List.of("-enc_time_base" + s, "1/" + FfmpegChunkEncoder.TIMESCALE));
+        o.addAll(
+                List.of(
+                        "-x264-params" + s,
+                        String.format(Locale.ROOT, "fps=%.3f:force-cfr=0", nominal)));
         o.addAll(
                 List.of(
                         "-force_key_frames" + s,
                         String.format(
                                 Locale.ROOT, "expr:gte(t,n_forced*%.3f)", spec.gopSeconds())));
-        // The same frame rate and time base for every chunk of the video: x264 derives the SPS's
-        // level and VUI timing from them, and a per-chunk guess (variable frame rate) gave the
-        // chunks of one rung different parameter sets, so different init segments. A 90 kHz
-        // encoder time base keeps every source timestamp exact (passthrough timing).
-        o.addAll(
-                List.of(
-                        "-x264-params" + s,
-                        String.format(Locale.ROOT, "fps=%d/1000", Math.round(fps * 1000)),
-                        "-enc_time_base" + s,
-                        "1:" + FfmpegChunkEncoder.TIMESCALE));
         o.addAll(List.of("-pix_fmt" + s, "yuv420p"));
         if (spec.hdrTransfer() != null) {
             o.addAll(

@@ -78,16 +78,25 @@ public final class Fmp4 {
      * lands at {@code tfdtOffset}, the chunk lasts exactly {@code durationTicks} in decode time,
      * and mfhd is renumbered from {@code firstSequence}. Sizes do not change.
      *
-     * <p>The encoder's decode times start a B-frame delay before the first frame; with variable
-     * frame rate that delay is not even a whole number of frames, so decode time and presentation
-     * time drift apart and chunks would overlap. Instead each sample's decode time becomes the i-th
-     * smallest presentation time (the CMAF way: trun version 1, signed composition offsets), so
-     * decode time advances with presentation time and every chunk ends where the next begins.
+     * @throws IllegalArgumentException when two samples have the same presentation time or one is
+     *     presented at or past the chunk's end: no sane timing (every sample lasting until the next
+     *     is presented, none for zero ticks) can be written then
+     *     <p>The encoder's decode times start a B-frame delay before the first frame; with variable
+     *     frame rate that delay is not even a whole number of frames, so decode time and
+     *     presentation time drift apart and chunks would overlap. Instead each sample's decode time
+     *     becomes the i-th smallest presentation time (the CMAF way: trun version 1, signed
+     *     composition offsets), so decode time advances with presentation time and every chunk ends
+     *     where the next begins.
      */
     public static void retime(
             List<byte[]> fragments, long tfdtOffset, int firstSequence, long durationTicks) {
         List<Sample> samples = new ArrayList<>();
         int seq = firstSequence;
+        for (int f = 0; f < fragments.size(); f++) {
+            // Every sample gets a duration of its own: the muxer writes one default duration in
+            // tfhd when a fragment's frames all last the same, and re-timed samples need not.
+            fragments.set(f, withSampleDurations(fragments.get(f)));
+        }
         for (byte[] frag : fragments) {
             ByteBuffer b = ByteBuffer.wrap(frag);
             int moofEnd = b.getInt(0);
@@ -146,14 +155,24 @@ public final class Fmp4 {
         }
         long[] order = samples.stream().mapToLong(Sample::pts).sorted().toArray();
         long origin = order[0];
+        for (int i = 1; i < order.length; i++) {
+            if (order[i] == order[i - 1]) {
+                throw new IllegalArgumentException(
+                        "Two samples presented at the same time " + (order[i] - origin));
+            }
+        }
+        if (order[order.length - 1] - origin >= durationTicks) {
+            throw new IllegalArgumentException(
+                    "A sample is presented at "
+                            + (order[order.length - 1] - origin)
+                            + ", past the chunk's end "
+                            + durationTicks);
+        }
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             ByteBuffer b = ByteBuffer.wrap(s.frag());
             long newDts = order[i] - origin;
-            long next =
-                    i + 1 < order.length
-                            ? order[i + 1] - origin
-                            : Math.max(durationTicks, newDts + 1);
+            long next = i + 1 < order.length ? order[i + 1] - origin : durationTicks;
             b.putInt(s.entry(), (int) (next - newDts));
             if (s.ctoPos() >= 0) {
                 b.putInt(s.ctoPos(), (int) (s.pts() - order[i]));
@@ -171,6 +190,78 @@ public final class Fmp4 {
                 }
             }
         }
+    }
+
+    /**
+     * The fragment with a duration field in every trun entry (trun flag 0x100), taken from the tfhd
+     * default where the trun had none; sizes and data offsets adjusted. The same array when every
+     * trun has them already. Needs a tfhd default duration (trex defaults are not read).
+     */
+    static byte[] withSampleDurations(byte[] frag) {
+        ByteBuffer b = ByteBuffer.wrap(frag);
+        int moofEnd = b.getInt(0);
+        int growth = 0;
+        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
+            int trafEnd = traf + b.getInt(traf);
+            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
+                if ((b.getInt(trun + 8) & 0x100) == 0) {
+                    growth += 4 * b.getInt(trun + 12);
+                }
+            }
+        }
+        if (growth == 0) {
+            return frag;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(frag.length + growth);
+        out.write(frag, 0, 8); // moof header, size fixed below
+        for (int child : children(frag, 8, moofEnd)) {
+            int childEnd = child + b.getInt(child);
+            if (!type(frag, child + 4).equals("traf")) {
+                out.write(frag, child, childEnd - child);
+                continue;
+            }
+            int defaultPos = tfhdDefaultDurationPos(frag, child + 8, childEnd);
+            java.io.ByteArrayOutputStream traf = new java.io.ByteArrayOutputStream();
+            for (int box : children(frag, child + 8, childEnd)) {
+                int boxEnd = box + b.getInt(box);
+                int flags = b.getInt(box + 8) & 0xFFFFFF;
+                if (!type(frag, box + 4).equals("trun") || (flags & 0x100) != 0) {
+                    traf.write(frag, box, boxEnd - box);
+                    continue;
+                }
+                if (defaultPos < 0) {
+                    throw new IllegalArgumentException("No sample durations in trun or tfhd");
+                }
+                int count = b.getInt(box + 12);
+                ByteBuffer t = ByteBuffer.allocate(boxEnd - box + 4 * count);
+                t.putInt(boxEnd - box + 4 * count).put(frag, box + 4, 4);
+                t.putInt((b.getInt(box + 8) & 0xFF000000) | flags | 0x100).putInt(count);
+                int p = box + 16;
+                if ((flags & 0x1) != 0) {
+                    t.putInt(b.getInt(p) + growth); // data offset: the mdat moves by growth
+                    p += 4;
+                }
+                if ((flags & 0x4) != 0) {
+                    t.putInt(b.getInt(p));
+                    p += 4;
+                }
+                int stride = Integer.bitCount(flags & 0xF00) * 4;
+                for (int i = 0; i < count; i++) {
+                    t.putInt(b.getInt(defaultPos));
+                    t.put(frag, p + i * stride, stride);
+                }
+                t.put(frag, p + count * stride, boxEnd - (p + count * stride));
+                traf.write(t.array(), 0, t.capacity());
+            }
+            byte[] trafBody = traf.toByteArray();
+            out.write(ByteBuffer.allocate(4).putInt(8 + trafBody.length).array(), 0, 4);
+            out.write(frag, child + 4, 4);
+            out.write(trafBody, 0, trafBody.length);
+        }
+        out.write(frag, moofEnd, frag.length - moofEnd);
+        byte[] result = out.toByteArray();
+        ByteBuffer.wrap(result).putInt(0, moofEnd + growth);
+        return result;
     }
 
     /**
@@ -226,6 +317,14 @@ public final class Fmp4 {
             }
         }
         return total;
+    }
+
+    /**
+     * The shortest sample duration of one fragment, in timescale ticks (init may be null if
+     * unknown); Long.MAX_VALUE for a fragment without samples.
+     */
+    public static long minSampleDuration(byte[] frag, byte[] init) {
+        return minSampleDuration(frag, init, false);
     }
 
     /** Samples (frames) in one fragment. */

@@ -161,7 +161,7 @@ public final class HlsManifests implements ManifestWriter {
     }
 
     /** FRAME-RATE rounded up to three decimals: never below the rung's highest rate. */
-    static String frameRate(double fps) {
+    public static String frameRate(double fps) {
         return String.format(Locale.ROOT, "%.3f", Math.ceil(fps * 1000 - 1e-6) / 1000);
     }
 

@@ -193,11 +193,28 @@ public final class MediaProbe {
         Collections.sort(keys);
         pts = withoutDuplicates(pts);
         keys = withoutDuplicates(keys);
+        if (!keys.isEmpty() && pts.get(0) < keys.get(0) - 1e-6) {
+            // Frames shown before the first keyframe cannot be decoded: a stream that starts
+            // mid-GOP (a transport stream joined mid-broadcast: its first frames refer to
+            // parameter sets and pictures that are not in the file) or the leading pictures of an
+            // open GOP. The video, and the audio cut to it, start at the first keyframe; planning
+            // their times into the timeline made the encoder stretch the decodable frames over it.
+            double first = keys.get(0);
+            pts = new ArrayList<>(pts.subList(firstAtOrAfter(pts, first - 1e-6), pts.size()));
+        }
         if (!pts.isEmpty() && end <= pts.get(pts.size() - 1)) {
             end = pts.get(pts.size() - 1) + typicalFrameDuration(pts);
         }
         return new PacketTimes(
                 pts, keys, end, r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail());
+    }
+
+    private static int firstAtOrAfter(List<Double> sorted, double t) {
+        int i = 0;
+        while (i < sorted.size() && sorted.get(i) < t) {
+            i++;
+        }
+        return i;
     }
 
     /** One pass: a file of a million packets at the same time must not cost a million shifts. */

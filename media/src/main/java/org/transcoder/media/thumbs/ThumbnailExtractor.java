@@ -101,18 +101,25 @@ public final class ThumbnailExtractor {
                                 rows);
         Path poster = dir.resolve(OutputLayout.POSTER);
         Path sprite = dir.resolve(OutputLayout.STORYBOARD);
-        List<String> args = new ArrayList<>();
-        if (keyframesOnly) {
-            // A fraction of a full decode: with keyframes at least every interval, they alone
-            // show every tile (and a poster near posterAt). Decoder frame threads would only
-            // add overhead to a decode this sparse (1.47 -> 1.34 CPU-s on 120 s of 1080p).
-            args.addAll(List.of("-skip_frame", "nokey", "-threads", "1"));
+        for (boolean sparse : keyframesOnly ? List.of(true, false) : List.of(false)) {
+            List<String> args = new ArrayList<>();
+            if (sparse) {
+                // A fraction of a full decode: with keyframes at least every interval, they alone
+                // show every tile (and a poster near posterAt). Decoder frame threads would only
+                // add overhead to a decode this sparse (1.47 -> 1.34 CPU-s on 120 s of 1080p).
+                args.addAll(List.of("-skip_frame", "nokey", "-threads", "1"));
+            }
+            args.addAll(UntrustedInput.probed(source, info.container(), policy.maxPixels()));
+            args.addAll(List.of("-filter_complex", graph));
+            args.addAll(image("[poster]", 3, poster, policy));
+            args.addAll(image("[sprite]", 4, sprite, policy));
+            run(args, policy);
+            if (Files.isRegularFile(poster) && Files.isRegularFile(sprite)) {
+                break;
+            }
+            // Open GOPs: the container marks the non-IDR I frames as keyframes, but a decoder
+            // skipping every other frame outputs (almost) none of them: decode everything.
         }
-        args.addAll(UntrustedInput.probed(source, info.container(), policy.maxPixels()));
-        args.addAll(List.of("-filter_complex", graph));
-        args.addAll(image("[poster]", 3, poster, policy));
-        args.addAll(image("[sprite]", 4, sprite, policy));
-        run(args, policy);
 
         for (Path p : List.of(poster, sprite)) {
             if (!Files.isRegularFile(p)) {

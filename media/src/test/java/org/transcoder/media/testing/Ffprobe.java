@@ -167,6 +167,71 @@ public final class Ffprobe {
     }
 
     /**
+     * Presentation times (seconds, sorted) of the frames the decoder actually outputs for the first
+     * video stream: undecodable frames (a stream starting mid-GOP) are not among them.
+     */
+    public static List<Double> decodedFrameTimes(Path file) {
+        JsonNode n =
+                json(
+                        List.of(
+                                "-v",
+                                "error",
+                                "-select_streams",
+                                "v:0",
+                                "-show_entries",
+                                "frame=best_effort_timestamp_time",
+                                "-of",
+                                "json",
+                                file.toString()));
+        List<Double> times = new ArrayList<>();
+        for (JsonNode f : n.path("frames")) {
+            double t = num(f, "best_effort_timestamp_time");
+            if (!Double.isNaN(t)) {
+                times.add(t);
+            }
+        }
+        times.sort(null);
+        return List.copyOf(times);
+    }
+
+    /** One video sample of a file in its stream's own ticks, in file (decode) order. */
+    public record Sample(long pts, long dts, long duration, long pos) {}
+
+    /** The first video stream's time base denominator and its samples, in ticks. */
+    public record Samples(long timescale, List<Sample> samples) {}
+
+    /** Video samples in ticks (exact, unlike the printed seconds of {@link #videoPackets}). */
+    public static Samples videoSamples(Path file) {
+        JsonNode n =
+                json(
+                        List.of(
+                                "-v",
+                                "error",
+                                "-select_streams",
+                                "v:0",
+                                "-show_entries",
+                                "stream=time_base:packet=pts,dts,duration,pos",
+                                "-of",
+                                "json",
+                                file.toString()));
+        String tb = n.path("streams").path(0).path("time_base").asText("1/1");
+        String[] parts = tb.split("/");
+        if (parts.length != 2 || !parts[0].equals("1")) {
+            throw new AssertionError(file + ": unexpected video time base " + tb);
+        }
+        List<Sample> out = new ArrayList<>();
+        for (JsonNode p : n.path("packets")) {
+            out.add(
+                    new Sample(
+                            p.path("pts").asLong(Long.MIN_VALUE),
+                            p.path("dts").asLong(Long.MIN_VALUE),
+                            p.path("duration").asLong(0),
+                            p.path("pos").asLong(-1)));
+        }
+        return new Samples(Long.parseLong(parts[1]), List.copyOf(out));
+    }
+
+    /**
      * Presentation span of packets: end of the last frame minus first pts, 0 if none. Where the
      * container's packet durations are bogus (Matroska often says 1 ms), the last frame lasts the
      * typical pts step instead.

@@ -66,6 +66,115 @@ public final class GeneratedMedia {
                         "-c:a aac -ac 2 -b:a 96k -movflags +faststart"));
     }
 
+    /**
+     * An iPhone-like sub-second clip: 5 frames of HEVC Main10 at 30 fps (B-frames, so decode order
+     * differs from presentation order) of which the last is held 7 frame times, a 90 degree display
+     * rotation, a 600 Hz video timescale like Apple's, AAC stereo.
+     */
+    public static Path shortHevc10Rotated() {
+        Path raw =
+                generate(
+                        "5frames_hevc10_30fps_raw.mp4",
+                        args(
+                                "-f lavfi -i testsrc2=size=640x360:rate=30",
+                                "-f lavfi -i sine=frequency=440:sample_rate=48000",
+                                "-frames:v 5 -t 0.1667 -c:v libx265 -preset ultrafast",
+                                "-pix_fmt yuv420p10le -profile:v main10",
+                                "-x265-params log-level=error:bframes=2 -tag:v hvc1",
+                                "-c:a aac -ac 2 -b:a 96k -shortest"));
+        // The last frame lasts 7 frame times, as in the clip the validator flagged: the stream's
+        // average rate is then 13.6 fps while its frames are 1/30 s apart, and an encoder time
+        // base of 1/(that rate) puts two of the five frames on one timestamp.
+        return generate(
+                "5frames_hevc10_30fps_rot90_long_last_aac.mp4",
+                args(
+                        "-display_rotation:v:0 90 -i " + raw,
+                        "-c copy -video_track_timescale 600",
+                        "-bsf:v setts=pts=PTS:dts=DTS:duration='if(eq(N,4),7*DURATION,DURATION)'"));
+    }
+
+    /**
+     * 3 s of 30 fps H.264 + AAC whose frames 30..32 and 60..61 come 2 ms and 5 ms apart
+     * (near-duplicate frames, as screen recorders write them): the 1/64 s rule must drop 31, 32 and
+     * 61 and keep the rest.
+     */
+    public static Path vfrNearDuplicates() {
+        // Times in ms: frame N at N*100/3, except 31 -> 1002, 32 -> 1005, 61 -> 2005.
+        String t = "if(eq(N,31),1002,if(eq(N,32),1005,if(eq(N,61),2005,N*100/3)))";
+        return generate(
+                "3s_h264_vfr_near_duplicates_aac.mp4",
+                args(
+                        "-f lavfi -i testsrc2=size=640x360:rate=30:duration=3",
+                        "-f lavfi -i sine=frequency=330:duration=3:sample_rate=48000",
+                        "-filter_complex [0:v]noise=alls=6:allf=t,settb=1/1000,setpts='("
+                                + t
+                                + ")/1000/TB'[v]",
+                        "-map [v] -map 1:a",
+                        X264,
+                        "-fps_mode passthrough -enc_time_base:v 1/1000 -video_track_timescale 1000",
+                        "-c:a aac -ac 2 -b:a 96k"));
+    }
+
+    /**
+     * 4 s of 25 fps H.264 with open GOPs (x264 open-gop: the I frame every 1 s is not an IDR and
+     * the B-frames after it in decode order are shown before it and refer to the previous GOP), in
+     * Matroska, with AAC.
+     */
+    public static Path openGop() {
+        return generate(
+                "4s_h264_open_gop_aac.mkv",
+                args(
+                        "-f lavfi -i testsrc2=size=640x360:rate=25:duration=4",
+                        "-f lavfi -i sine=frequency=550:duration=4:sample_rate=48000",
+                        "-filter_complex [0:v]noise=alls=6:allf=t[v] -map [v] -map 1:a",
+                        X264,
+                        "-x264-params open-gop=1:keyint=25:min-keyint=25:scenecut=0:bframes=3",
+                        "-c:a aac -ac 2 -b:a 96k"));
+    }
+
+    /**
+     * An MPEG-TS cut by stream copy 0.5 s into a 2 s GOP, keeping the frames before the next
+     * keyframe ({@code -copyinkf}): its first 1.5 s of video reference parameter sets and pictures
+     * that are not in the file, as a recording joined mid-broadcast. 6 s, 30 fps, AAC.
+     */
+    public static Path midGopTs() {
+        Path whole =
+                generate(
+                        "6s_h264_gop2s_aac.ts",
+                        args(
+                                "-f lavfi -i testsrc2=size=640x360:rate=30:duration=6.5",
+                                "-f lavfi -i sine=frequency=440:duration=6.5:sample_rate=48000",
+                                "-filter_complex [0:v]noise=alls=6:allf=t[v] -map [v] -map 1:a",
+                                X264,
+                                "-g 60 -keyint_min 60 -sc_threshold 0 -bf 2",
+                                "-c:a aac -ac 2 -b:a 96k"));
+        return generate(
+                "6s_h264_mid_gop_start_aac.ts",
+                args("-i " + whole, "-ss 0.5 -c copy -copyinkf -map 0"));
+    }
+
+    /**
+     * Extreme VFR, 6 s: bursts of 8 frames 10 ms apart (every other one closer than 1/64 s to the
+     * previous kept frame) separated by 1 s without any frame, H.264 + AAC.
+     */
+    public static Path extremeVfr() {
+        // Frame N: burst floor(N/8) starts at 1.07 s * burst, frames 10 ms apart within it.
+        String t = "(floor(N/8)*1070+mod(N,8)*10)";
+        return generate(
+                "6s_h264_bursts_and_1s_gaps_aac.mp4",
+                args(
+                        "-f lavfi -i testsrc2=size=640x360:rate=30:duration=1.6",
+                        "-f lavfi -i sine=frequency=660:duration=5.45:sample_rate=48000",
+                        "-filter_complex [0:v]noise=alls=6:allf=t,settb=1/1000,setpts='"
+                                + t
+                                + "/1000/TB'[v]",
+                        "-map [v] -map 1:a",
+                        X264,
+                        "-fps_mode passthrough -enc_time_base:v 1/1000 -video_track_timescale 1000",
+                        "-x264-params keyint=16:min-keyint=16:scenecut=0",
+                        "-c:a aac -ac 2 -b:a 96k"));
+    }
+
     /** Space-separated argument groups (no argument here contains a space) as one list. */
     public static List<String> args(String... groups) {
         List<String> out = new ArrayList<>();

@@ -62,7 +62,6 @@ public final class HlsRules {
                             at + "VIDEO-RANGE (absent means SDR) for transfer %s",
                             rung.stream().colorTransfer())
                     .isEqualTo(range);
-            checkFrameRate(softly, at, rung);
             Map<String, String> iframe =
                     iframes.stream()
                             .filter(s -> s.get("URI").startsWith(rung.name() + "/"))
@@ -166,25 +165,6 @@ public final class HlsRules {
                 .as(at + "I-frame BANDWIDTH not below the measured peak")
                 // EXTINF has six decimals: a peak from it may be off by a few ppm.
                 .isGreaterThanOrEqualTo(Math.floor(peak * (1 - 1e-5)));
-    }
-
-    /**
-     * FRAME-RATE is the rung's maximum (Apple 9.15): the rate of its two closest frames, from the
-     * presentation times ffprobe reads (microseconds, so within 0.5 %), not the average.
-     */
-    private static void checkFrameRate(SoftAssertions softly, String at, HlsLadder.Rung rung) {
-        List<Double> pts = rung.packets().stream().map(Ffprobe.Packet::ptsTime).sorted().toList();
-        double closest = Double.MAX_VALUE;
-        for (int i = 1; i < pts.size(); i++) {
-            closest = Math.min(closest, pts.get(i) - pts.get(i - 1));
-        }
-        if (pts.size() < 2 || rung.variant().frameRate().isEmpty()) {
-            return;
-        }
-        double max = 1 / closest;
-        softly.assertThat(rung.variant().frameRate().get())
-                .as(at + "FRAME-RATE is the highest frame rate, %.3f", max)
-                .isCloseTo(max, org.assertj.core.data.Percentage.withPercentage(0.5));
     }
 
     /** VIDEO-RANGE of a transfer characteristic (ffprobe's color_transfer names). */

@@ -63,7 +63,7 @@ public final class LadderAssertions {
             Path file,
             Ffprobe.VideoStream video,
             List<Ffprobe.Packet> packets,
-            int frames,
+            List<Double> frameTimes,
             boolean hasAudio) {
 
         public static Source of(Path file) {
@@ -71,22 +71,38 @@ public final class LadderAssertions {
                     Ffprobe.video(file)
                             .orElseThrow(
                                     () -> new AssertionError("Source " + file + " has no video"));
-            // Decoded, not demuxed: VP9 hides alt-ref frames in packets of their own.
+            // Decoded, not demuxed: VP9 hides alt-ref frames in packets of their own, and the
+            // frames of a stream that starts mid-GOP cannot be decoded.
             return new Source(
                     file,
                     v,
                     Ffprobe.videoPackets(file),
-                    Ffprobe.decodedFrameCount(file),
+                    Ffprobe.decodedFrameTimes(file),
                     Ffprobe.audio(file).isPresent());
         }
 
+        /** Frames the decoder outputs. */
+        public int frames() {
+            return frameTimes.size();
+        }
+
+        /** Frames a rung must hold: the decoded ones less those the 1/64 s rule drops. */
+        public int keptFrames() {
+            return SampleTiming.keptFrames(frameTimes).size();
+        }
+
+        /** Presentation span of the decodable video (from the first frame that decodes). */
         public double duration() {
-            return Ffprobe.span(packets);
+            if (frameTimes.isEmpty()) {
+                return Ffprobe.span(packets);
+            }
+            double first = frameTimes.get(0) - 1e-4;
+            return Ffprobe.span(packets.stream().filter(p -> p.ptsTime() >= first).toList());
         }
 
         /** One frame: the longer of the usual pts step and the average frame duration. */
         public double frameSeconds() {
-            double average = frames > 0 ? duration() / frames : 1.0 / 30;
+            double average = frames() > 0 ? duration() / frames() : 1.0 / 30;
             return Math.max(Ffprobe.medianPtsStep(packets), average);
         }
     }
@@ -136,6 +152,7 @@ public final class LadderAssertions {
         }
         checkAlignment(softly, ladder, src);
         HlsRules.check(softly, ladder);
+        SampleTiming.check(softly, ladder, src);
         checkAudio(softly, ladder, src);
         checkThumbnails(softly, ladder.dir(), src);
     }
@@ -423,8 +440,11 @@ public final class LadderAssertions {
                         dh)
                 .isCloseTo(expectedWidth, offset(Math.max(2.5, expectedWidth * 0.01)));
         softly.assertThat(rung.decodedFrames())
-                .as(at + "decoded frames vs source's %d", src.frames())
-                .isBetween(src.frames() - 1, src.frames() + 1);
+                .as(
+                        at + "decoded frames vs the source's %d kept of %d decoded (1/64 s rule)",
+                        src.keptFrames(),
+                        src.frames())
+                .isEqualTo(src.keptFrames());
         softly.assertThat(rung.duration())
                 .as(
                         at + "duration %.3f s vs source's %.3f s (one frame = %.3f s)",
