@@ -143,6 +143,15 @@ class WatchPageBrowserITCase {
         browser.findElement(By.id("play")).click();
         // The clip is one segment long: once it has played, nothing is loading any more.
         awaitNumber("video.ended ? 1 : 0", ended -> ended == 1);
+        // hls.js reports the switch once the new rung's first fragment is buffered
+        switchesToAnotherRungAndFetchesOnlyItsSegments();
+    }
+
+    /**
+     * After a playback to the end: choosing the lowest rung but the one just played, then playing
+     * again, fetches that rung's segments only, and the player reports the switch.
+     */
+    private void switchesToAnotherRungAndFetchesOnlyItsSegments() {
         String before = lastRungFetched().orElseThrow();
         RenditionRecord target =
                 video.getRenditions().stream()
@@ -159,8 +168,8 @@ class WatchPageBrowserITCase {
         new WebDriverWait(browser, Duration.ofSeconds(30))
                 .until(b -> rungsFetchedSince(mark).contains(target.getName()));
         assertThat(rungsFetchedSince(mark)).containsOnly(target.getName());
-        // hls.js reports the switch once the new rung's first fragment is buffered
         awaitNumber("Number(player.dataset.level)", h -> h == target.getHeight());
+        assertThat(browser.findElements(By.id("error"))).isEmpty();
     }
 
     @Test
@@ -217,22 +226,7 @@ class WatchPageBrowserITCase {
         assertThat(fetched.subList(opened, fetched.size()))
                 .anyMatch(u -> SEGMENT.matcher(u).matches());
 
-        String before = lastRungFetched().orElseThrow();
-        RenditionRecord lowest =
-                video.getRenditions().stream()
-                        .filter(r -> !r.getName().equals(before))
-                        .reduce((a, b) -> b) // the lowest other rung
-                        .orElseThrow();
-        int mark = fetched.size();
-        new Select(browser.findElement(By.id("quality")))
-                .selectByValue(levelIndexOfHeight(lowest.getHeight()));
-        browser.findElement(By.id("play")).click(); // plays again from the start
-        awaitNumber("video.currentTime > 0 && !video.paused ? 1 : 0", playing -> playing == 1);
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(b -> rungsFetchedSince(mark).contains(lowest.getName()));
-        assertThat(rungsFetchedSince(mark)).containsOnly(lowest.getName());
-        awaitNumber("Number(player.dataset.level)", h -> h == lowest.getHeight());
-        assertThat(browser.findElements(By.id("error"))).isEmpty();
+        switchesToAnotherRungAndFetchesOnlyItsSegments();
     }
 
     private void openWatchPage() {

@@ -40,30 +40,6 @@ public record EncodeSpec(
         double nominalFrameRate)
         implements Serializable {
 
-    /** Without a nominal rate: derived from the average rate ({@link #nominalFor}). */
-    public EncodeSpec(
-            List<Rendition> renditions,
-            String preset,
-            String profile,
-            double gopSeconds,
-            double frameRate,
-            int rotation,
-            boolean deinterlace,
-            String hdrTransfer,
-            int threadsPerEncode) {
-        this(
-                renditions,
-                preset,
-                profile,
-                gopSeconds,
-                frameRate,
-                rotation,
-                deinterlace,
-                hdrTransfer,
-                threadsPerEncode,
-                nominalFor(frameRate, 0));
-    }
-
     /**
      * The nominal rate for a source of these average and r_frame_rate rates: the higher one, at
      * most {@link FrameTiming#MAX_FRAME_RATE} (no rung has frames closer than that), 30 when

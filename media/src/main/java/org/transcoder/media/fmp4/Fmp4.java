@@ -287,19 +287,26 @@ public final class Fmp4 {
      * Sum of sample durations of one fragment, in timescale ticks (init may be null if unknown).
      */
     public static long fragmentDuration(byte[] frag, byte[] init) {
+        long total = 0;
+        for (long d : sampleDurations(frag, init)) {
+            total += d;
+        }
+        return total;
+    }
+
+    /**
+     * Every sample's duration in the fragment, in order (trun, else tfhd's, else trex's default).
+     */
+    private static long[] sampleDurations(byte[] frag, byte[] init) {
         ByteBuffer b = ByteBuffer.wrap(frag);
         int moofEnd = b.getInt(0);
-        long total = 0;
+        List<Long> out = new ArrayList<>();
         for (int traf : findAll(frag, 8, moofEnd, "traf")) {
             int trafEnd = traf + b.getInt(traf);
-            int tfhd = find(frag, traf + 8, trafEnd, "tfhd");
-            int tfhdFlags = b.getInt(tfhd + 8) & 0xFFFFFF;
-            int q = tfhd + 16;
-            if ((tfhdFlags & 0x1) != 0) q += 8;
-            if ((tfhdFlags & 0x2) != 0) q += 4;
+            int defaultPos = tfhdDefaultDurationPos(frag, traf + 8, trafEnd);
             long defaultDuration =
-                    (tfhdFlags & 0x8) != 0
-                            ? Integer.toUnsignedLong(b.getInt(q))
+                    defaultPos >= 0
+                            ? Integer.toUnsignedLong(b.getInt(defaultPos))
                             : trexDefaultDuration(init);
             for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
                 int flags = b.getInt(trun + 8) & 0xFFFFFF;
@@ -309,14 +316,14 @@ public final class Fmp4 {
                 if ((flags & 0x4) != 0) p += 4;
                 int stride = Integer.bitCount(flags & 0xF00) * 4;
                 for (int i = 0; i < count; i++) {
-                    total +=
+                    out.add(
                             (flags & 0x100) != 0
                                     ? Integer.toUnsignedLong(b.getInt(p + i * stride))
-                                    : defaultDuration;
+                                    : defaultDuration);
                 }
             }
         }
-        return total;
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**
@@ -504,36 +511,10 @@ public final class Fmp4 {
      * Long#MAX_VALUE} when no sample counts.
      */
     public static long minSampleDuration(byte[] frag, byte[] init, boolean skipLast) {
-        ByteBuffer b = ByteBuffer.wrap(frag);
-        int moofEnd = b.getInt(0);
+        long[] durations = sampleDurations(frag, init);
         long min = Long.MAX_VALUE;
-        for (int traf : findAll(frag, 8, moofEnd, "traf")) {
-            int trafEnd = traf + b.getInt(traf);
-            int tfhd = find(frag, traf + 8, trafEnd, "tfhd");
-            int tfhdFlags = b.getInt(tfhd + 8) & 0xFFFFFF;
-            int q = tfhd + 16;
-            if ((tfhdFlags & 0x1) != 0) q += 8;
-            if ((tfhdFlags & 0x2) != 0) q += 4;
-            long defaultDuration =
-                    (tfhdFlags & 0x8) != 0
-                            ? Integer.toUnsignedLong(b.getInt(q))
-                            : trexDefaultDuration(init);
-            for (int trun : findAll(frag, traf + 8, trafEnd, "trun")) {
-                int flags = b.getInt(trun + 8) & 0xFFFFFF;
-                int count = b.getInt(trun + 12);
-                int p = trun + 16;
-                if ((flags & 0x1) != 0) p += 4;
-                if ((flags & 0x4) != 0) p += 4;
-                int stride = Integer.bitCount(flags & 0xF00) * 4;
-                int counted = skipLast ? count - 1 : count;
-                for (int i = 0; i < counted; i++) {
-                    long d =
-                            (flags & 0x100) != 0
-                                    ? Integer.toUnsignedLong(b.getInt(p + i * stride))
-                                    : defaultDuration;
-                    min = Math.min(min, d);
-                }
-            }
+        for (int i = 0; i < durations.length - (skipLast ? 1 : 0); i++) {
+            min = Math.min(min, durations[i]);
         }
         return min;
     }

@@ -61,7 +61,8 @@ class EncodeChunkTest {
                     0,
                     false,
                     null,
-                    0);
+                    0,
+                    30.0);
 
     @TempDir Path root;
     @TempDir Path workDir;
