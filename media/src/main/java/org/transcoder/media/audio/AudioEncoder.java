@@ -28,6 +28,9 @@ import org.transcoder.media.validate.ValidationPolicy;
  */
 public final class AudioEncoder {
 
+    /** Encoder delay of FFmpeg's AAC-LC encoder, in samples (one frame). */
+    static final int PRIMING_SAMPLES = 1024;
+
     /** Target audio segment length. */
     static final double SEGMENT_SECONDS = 4.0;
 
@@ -55,14 +58,22 @@ public final class AudioEncoder {
         double origin = info.videoStartPts();
         double duration = info.videoDurationSeconds();
         int rate = track.sampleRate() == 44100 ? 44100 : 48000;
+        // The AAC encoder puts PRIMING_SAMPLES of priming before the first input sample, and the
+        // fragments carry no edit list to hide them (a DASH Representation must not need one):
+        // the input starts that much later, so what a player presents at time t is the source's
+        // sound at t, and the track (priming included) ends exactly where the video does.
+        double primed = Math.max(1.0 / rate, duration - PRIMING_SAMPLES / (double) rate);
         String filter =
                 String.format(
                         Locale.ROOT,
-                        "asetpts=PTS-%.6f/TB,aresample=%d:async=1:first_pts=0,apad=whole_dur=%.6f,atrim=end=%.6f",
+                        "asetpts=PTS-%.6f/TB,aresample=%d:async=1:first_pts=0,"
+                                + "atrim=start_sample=%d,asetpts=PTS-STARTPTS,"
+                                + "apad=whole_dur=%.6f,atrim=end=%.6f",
                         origin,
                         rate,
-                        duration,
-                        duration);
+                        PRIMING_SAMPLES,
+                        primed,
+                        primed);
         List<String> cmd =
                 new ArrayList<>(
                         List.of(
