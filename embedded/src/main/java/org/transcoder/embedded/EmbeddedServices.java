@@ -24,6 +24,7 @@ public final class EmbeddedServices implements AutoCloseable {
     public static final String BUCKET = "transcoder";
     public static final String UPLOADS_TOPIC = "video-uploads";
     public static final String COMPLETIONS_TOPIC = "video-completions";
+    public static final String PLAYABLE_TOPIC = "video-playable";
     public static final String FAILURES_TOPIC = "video-failures";
     public static final int UPLOADS_PARTITIONS = 2;
 
@@ -137,6 +138,7 @@ public final class EmbeddedServices implements AutoCloseable {
         try {
             kafka.createTopic(UPLOADS_TOPIC, UPLOADS_PARTITIONS);
             kafka.createTopic(COMPLETIONS_TOPIC, 1);
+            kafka.createTopic(PLAYABLE_TOPIC, 1);
             kafka.createTopic(FAILURES_TOPIC, 1);
             return kafka;
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.transcoder.connectors.events.IncomingUpload;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
+import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.functions.AcceptUpload;
 import org.transcoder.operators.functions.AssembleVideo;
@@ -40,7 +41,8 @@ import org.transcoder.operators.model.TaskResult;
  *              |-- thumbnail task -> ExtractThumbnails (async) ---------------------------+
  *              v                                                                          v
  *           status           keyBy(videoId) -> AssembleVideo -> PublishVideo (async) -> records
- * records (all) -> metadata sink;  terminal records -> completions (exactly once);  bad events -> failures
+ * records (all) -> metadata sink;  terminal records -> completions (exactly once);
+ * PLAYABLE records -> playable (exactly once);  bad events -> failures
  * </pre>
  */
 public final class TranscodeJob {
@@ -63,6 +65,7 @@ public final class TranscodeJob {
             Source<IncomingUpload, ?, ?> uploads,
             Sink<VideoRecord> metadata,
             Sink<VideoRecord> completions,
+            Sink<VideoRecord> playable,
             Sink<VideoRecord> failures,
             OperatorSettings settings,
             int encodeParallelism,
@@ -155,6 +158,10 @@ public final class TranscodeJob {
                 .sinkTo(completions)
                 .uid(Uids.COMPLETION_SINK)
                 .name("Completions");
+        records.filter(r -> r.getStatus() == VideoStatus.PLAYABLE)
+                .sinkTo(playable)
+                .uid(Uids.PLAYABLE_SINK)
+                .name("Playable");
         rejectedEvents.sinkTo(failures).uid(Uids.FAILURE_SINK).name("Failures");
     }
 

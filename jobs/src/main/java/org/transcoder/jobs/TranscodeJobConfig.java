@@ -29,6 +29,7 @@ public record TranscodeJobConfig(
         String kafkaBootstrap,
         String uploadsTopic,
         String completionsTopic,
+        String playableTopic,
         String failuresTopic,
         String groupId,
         Duration transactionTimeout,
@@ -56,6 +57,13 @@ public record TranscodeJobConfig(
                     .defaultValue("video-completions")
                     .withDescription(
                             "Topic of one READY/FAILED record per video, written exactly once.");
+    public static final ConfigOption<String> PLAYABLE_TOPIC =
+            key("kafka.playable-topic")
+                    .stringType()
+                    .defaultValue("video-playable")
+                    .withDescription(
+                            "Topic of one PLAYABLE record per video (written exactly once): it can"
+                                    + " be watched while it is encoded, at the record's manifestUri.");
     public static final ConfigOption<String> FAILURES_TOPIC =
             key("kafka.failures-topic")
                     .stringType()
@@ -338,6 +346,7 @@ public record TranscodeJobConfig(
                 c.get(KAFKA_BOOTSTRAP),
                 c.get(UPLOADS_TOPIC),
                 c.get(COMPLETIONS_TOPIC),
+                c.get(PLAYABLE_TOPIC),
                 c.get(FAILURES_TOPIC),
                 c.get(GROUP_ID),
                 c.get(TRANSACTION_TIMEOUT),
@@ -389,7 +398,7 @@ public record TranscodeJobConfig(
         return "TranscodeJobConfig{kafka="
                 + kafkaBootstrap
                 + ", topics="
-                + List.of(uploadsTopic, completionsTopic, failuresTopic)
+                + List.of(uploadsTopic, completionsTopic, playableTopic, failuresTopic)
                 + ", groupId="
                 + groupId
                 + ", "

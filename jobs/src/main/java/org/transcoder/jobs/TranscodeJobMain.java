@@ -61,6 +61,11 @@ public final class TranscodeJobMain {
                         config.transactionTimeout()),
                 CompletionSink.exactlyOnce(
                         config.kafkaBootstrap(),
+                        config.playableTopic(),
+                        "transcoder-playable",
+                        config.transactionTimeout()),
+                CompletionSink.exactlyOnce(
+                        config.kafkaBootstrap(),
                         config.failuresTopic(),
                         "transcoder-failures",
                         config.transactionTimeout()),

@@ -17,6 +17,7 @@ public final class Uids {
     public static final String PUBLISH_VIDEO = "publish-video";
     public static final String METADATA_SINK = "metadata-sink";
     public static final String COMPLETION_SINK = "completion-sink";
+    public static final String PLAYABLE_SINK = "playable-sink";
     public static final String FAILURE_SINK = "failure-sink";
 
     /** Only in jobs started with --job.version-label; stateless. */

@@ -229,23 +229,24 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /**
-     * Reads the completions topic from where it ends now (read_committed: its last stable offset),
-     * taken before the job starts: a kept work directory's topic holds earlier runs' records, which
-     * must not answer for this run's uploads, and a restored job's first completions must not be
-     * missed.
+     * Reads the completions and playable topics from where they end now (read_committed: their last
+     * stable offsets), taken before the job starts: a kept work directory's topic holds earlier
+     * runs' records, which must not answer for this run's uploads, and a restored job's first
+     * completions must not be missed.
      */
     private static KafkaConsumer<byte[], byte[]> completionsFromNow(
-            String bootstrap, String topic) {
+            String bootstrap, String... topics) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(info -> new TopicPartition(topic, info.partition()))
-                        .toList();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(tp -> consumer.position(tp, Duration.ofSeconds(30)));
@@ -342,7 +343,9 @@ public final class LocalPipeline implements AutoCloseable {
             List<String> inFlight = keep ? videosInFlight(config) : List.of();
             completions =
                     completionsFromNow(
-                            services.kafka().bootstrapServers(), config.completionsTopic());
+                            services.kafka().bootstrapServers(),
+                            config.completionsTopic(),
+                            config.playableTopic());
             StreamExecutionEnvironment env =
                     s.webUiPort() > 0
                             ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink)
@@ -422,7 +425,7 @@ public final class LocalPipeline implements AutoCloseable {
         return leftovers.size();
     }
 
-    /** Videos the metadata store has as RECEIVED or PROCESSING: a restored job finishes them. */
+    /** Videos the metadata store has as not yet terminal: a restored job finishes them. */
     private static List<String> videosInFlight(TranscodeJobConfig config) throws SQLException {
         var jdbc = config.jdbc();
         List<String> ids = new ArrayList<>();
@@ -430,7 +433,7 @@ public final class LocalPipeline implements AutoCloseable {
                 PreparedStatement st =
                         c.prepareStatement(
                                 "SELECT video_id FROM videos WHERE status IN ('RECEIVED',"
-                                        + " 'PROCESSING') ORDER BY created_at, video_id");
+                                        + " 'PROCESSING', 'PLAYABLE') ORDER BY created_at, video_id");
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
@@ -571,11 +574,22 @@ public final class LocalPipeline implements AutoCloseable {
         return List.copyOf(allRecords);
     }
 
+    /** All PLAYABLE records read so far from the playable topic (read_committed), in order. */
+    public synchronized List<VideoRecord> playableRecords() {
+        pollCompletions(Duration.ofMillis(500));
+        return List.copyOf(playable);
+    }
+
     private final List<VideoRecord> allRecords = new ArrayList<>();
+    private final List<VideoRecord> playable = new ArrayList<>();
 
     private void pollCompletions(Duration wait) {
         for (ConsumerRecord<byte[], byte[]> r : completions.poll(wait)) {
             VideoRecord v = VideoRecordSerializationSchema.fromJson(r.value());
+            if (r.topic().equals(config.playableTopic())) {
+                playable.add(v);
+                continue;
+            }
             allRecords.add(v);
             terminal.put(v.getVideoId(), v);
         }

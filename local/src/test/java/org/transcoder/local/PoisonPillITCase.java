@@ -28,6 +28,7 @@ import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.embedded.EmbeddedServices;
 import org.transcoder.jobs.Seams;
 import org.transcoder.jobs.TranscodeJobConfig;
+import org.transcoder.media.OutputLayout;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.testing.Fixtures;
@@ -64,7 +65,11 @@ class PoisonPillITCase {
                     Map.entry("missing", "SOURCE_MISSING"),
                     Map.entry("zero-bytes", "CORRUPT_INPUT"),
                     Map.entry("not-a-video", "CORRUPT_INPUT"),
-                    Map.entry("crash", "ENCODER_CRASHED"));
+                    Map.entry("crash", "ENCODER_CRASHED"),
+                    Map.entry("late-crash", "ENCODER_CRASHED"));
+
+    /** 30 s: a short first chunk, then more, so that it is PLAYABLE before a later one fails. */
+    private static final String LONG_CLIP = "vp8_bbb_720p_vorbis.webm";
 
     @TempDir static Path work;
     private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
@@ -91,15 +96,32 @@ class PoisonPillITCase {
         Files.writeString(crashing, "#!/bin/sh\nkill -SEGV $$\n");
         crashing.toFile().setExecutable(true);
         String crashingPath = crashing.toString();
+        // For "late-crash", every chunk but the first dies the same way, after a while: the video
+        // is PLAYABLE (its first chunk and audio done) before its later chunks fail for good.
+        Path lateCrashing = work.resolve("ffmpeg-that-segfaults-later");
+        Files.writeString(lateCrashing, "#!/bin/sh\nsleep 2\nkill -SEGV $$\n");
+        lateCrashing.toFile().setExecutable(true);
+        String lateCrashingPath = lateCrashing.toString();
         SerializableSupplier<ChunkEncoder> encoders =
                 () -> {
                     ChunkEncoder real = new FfmpegChunkEncoder(Duration.ofMinutes(2));
                     ChunkEncoder crasher =
                             new FfmpegChunkEncoder(Duration.ofMinutes(2), Path.of(crashingPath));
+                    ChunkEncoder lateCrasher =
+                            new FfmpegChunkEncoder(
+                                    Duration.ofMinutes(2), Path.of(lateCrashingPath));
                     // The attempt's scratch directory is named for its video and task.
-                    return (staged, chunk, origin, spec, out) ->
-                            (staged.toString().contains("/crash-CHUNK-") ? crasher : real)
-                                    .encode(staged, chunk, origin, spec, out);
+                    return (staged, chunk, origin, spec, out) -> {
+                        String dir = staged.toString();
+                        ChunkEncoder e =
+                                dir.contains("/crash-CHUNK-")
+                                        ? crasher
+                                        : dir.contains("/late-crash-CHUNK-")
+                                                        && !dir.contains("/late-crash-CHUNK-0-")
+                                                ? lateCrasher
+                                                : real;
+                        return e.encode(staged, chunk, origin, spec, out);
+                    };
                 };
         pipeline =
                 LocalPipeline.start(
@@ -130,6 +152,10 @@ class PoisonPillITCase {
         pipeline.submit(UploadEvent.of("slow", clip));
         pipeline.submit(UploadEvent.of("boom", clip));
         pipeline.submit(UploadEvent.of("crash", clip));
+        pipeline.submit(
+                UploadEvent.of(
+                        "late-crash",
+                        upload(LONG_CLIP, Files.readAllBytes(Fixtures.clip(LONG_CLIP)))));
         pipeline.publishRaw(
                 "nul-in-uri",
                 "{\"videoId\":\"nul-in-uri\",\"sourceUri\":\"s3://transcoder/up\\u0000loads/x.mp4\"}");
@@ -197,6 +223,32 @@ class PoisonPillITCase {
                 .isEqualTo("s3://transcoder/up\uFFFDloads/x.mp4");
         assertThat(pipeline.awaitTerminal("boom", WAIT).getMessage()).contains("injected bug");
         assertThat(pipeline.awaitTerminal("crash", WAIT).getMessage()).contains("exit 139");
+    }
+
+    /**
+     * A video that was PLAYABLE (its first part published, the record on the playable topic) and
+     * then failed in a later chunk: FAILED with the reason, and nothing of it left listed or
+     * stored, the master first of all.
+     */
+    @Test
+    void aFailureAfterPlayableUnpublishesTheVideo() throws Exception {
+        VideoRecord failed = pipeline.awaitTerminal("late-crash", WAIT);
+        assertThat(failed.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(failed.getReasonCode()).isEqualTo("ENCODER_CRASHED");
+        assertThat(failed.getMessage()).containsPattern("CHUNK-[1-9]");
+        List<VideoRecord> playable =
+                pipeline.playableRecords().stream()
+                        .filter(r -> r.getVideoId().equals("late-crash"))
+                        .toList();
+        assertThat(playable).hasSize(1);
+        assertThat(playable.get(0).getStatus()).isEqualTo(VideoStatus.PLAYABLE);
+        assertThat(playable.get(0).getManifestUri()).endsWith("/videos/late-crash/master.m3u8");
+        assertThat(bucket.list(OutputLayout.videoPrefix("late-crash"))).isEmpty();
+        VideoRecord db = pipeline.metadata("late-crash").orElseThrow();
+        assertThat(db.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(db.getReasonCode()).isEqualTo("ENCODER_CRASHED");
+        assertThat(pipeline.cached("late-crash").orElseThrow().getStatus())
+                .isEqualTo(VideoStatus.FAILED);
     }
 
     @Test

@@ -68,6 +68,25 @@ public class VideoRecord {
         return r;
     }
 
+    /**
+     * A video that can be watched while it is still encoded: its master playlist is published and
+     * lists every rung (the growing EVENT playlists); renditions and DASH come with READY.
+     */
+    public static VideoRecord playable(
+            String videoId,
+            String sourceUri,
+            String manifestUri,
+            String posterUri,
+            double durationSeconds,
+            int percent) {
+        VideoRecord r = base(videoId, sourceUri, VideoStatus.PLAYABLE);
+        r.setProgressPercent(percent);
+        r.setManifestUri(manifestUri);
+        r.setPosterUri(posterUri);
+        r.setDurationSeconds(durationSeconds);
+        return r;
+    }
+
     public static VideoRecord failed(
             String videoId, String sourceUri, String reasonCode, String message) {
         VideoRecord r = base(videoId, sourceUri, VideoStatus.FAILED);

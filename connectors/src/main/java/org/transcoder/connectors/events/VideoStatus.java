@@ -6,6 +6,11 @@ package org.transcoder.connectors.events;
 public enum VideoStatus {
     RECEIVED,
     PROCESSING,
+    /**
+     * Still processing, but already watchable: the master playlist lists every rung, and each
+     * rung's EVENT playlist grows by appended segments until READY adds EXT-X-ENDLIST.
+     */
+    PLAYABLE,
     READY,
     FAILED;
 
@@ -19,7 +24,8 @@ public enum VideoStatus {
         return switch (this) {
             case RECEIVED -> 0;
             case PROCESSING -> 1;
-            case READY, FAILED -> 2;
+            case PLAYABLE -> 2;
+            case READY, FAILED -> 3;
         };
     }
 }

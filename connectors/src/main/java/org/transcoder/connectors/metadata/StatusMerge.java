@@ -6,11 +6,12 @@ import org.transcoder.connectors.events.VideoStatus;
 /**
  * Decides what the store keeps when an update arrives. Records can come late or twice (replays
  * after a restart, progress racing a completion), so the store only moves forward: a status never
- * goes down in rank (RECEIVED &lt; PROCESSING &lt; READY/FAILED) and progress never goes down. Of
- * the terminal records READY is the final truth: a READY is never replaced by FAILED (a late
- * failure of a task that was retried), while a FAILED is replaced by a later READY (the video was
- * retried after a transient failure, or uploaded again, and made it). Otherwise a terminal record
- * is only replaced by one with the same status (a replay).
+ * goes down in rank (RECEIVED &lt; PROCESSING &lt; PLAYABLE &lt; READY/FAILED) and progress never
+ * goes down; a progress update (PROCESSING) for a PLAYABLE video moves its progress only. Of the
+ * terminal records READY is the final truth: a READY is never replaced by FAILED (a late failure of
+ * a task that was retried), while a FAILED is replaced by a later READY (the video was retried
+ * after a transient failure, or uploaded again, and made it). Otherwise a terminal record is only
+ * replaced by one with the same status (a replay).
  */
 public final class StatusMerge {
 
@@ -35,6 +36,18 @@ public final class StatusMerge {
         }
         if (stored == null) {
             return next;
+        }
+        if (stored.getStatus() == VideoStatus.PLAYABLE
+                && next.getStatus() == VideoStatus.PROCESSING) {
+            // Its playlists are published and grow: the video stays PLAYABLE, with the news.
+            VideoRecord playable = stored.copy();
+            if (next.getProgressPercent() > stored.getProgressPercent()) {
+                playable.setProgressPercent(next.getProgressPercent());
+                playable.setChunksDone(next.getChunksDone());
+                playable.setChunksTotal(next.getChunksTotal());
+            }
+            playable.setUpdatedAtMillis(next.getUpdatedAtMillis());
+            return playable;
         }
         boolean readyAfterFailure =
                 stored.getStatus() == VideoStatus.FAILED && next.getStatus() == VideoStatus.READY;

@@ -26,6 +26,46 @@ class StatusMergeTest {
     }
 
     @Test
+    void aPlayableVideoStaysPlayableWhileItsProgressMovesAndThenEnds() {
+        VideoRecord processing =
+                StatusMerge.merge(null, VideoRecord.processing("v", "s3://b/k", 20));
+        VideoRecord playable =
+                StatusMerge.merge(
+                        processing,
+                        VideoRecord.playable(
+                                "v", "s3://b/k", "s3://o/v/master.m3u8", null, 30, 25));
+        assertThat(playable.getStatus()).isEqualTo(VideoStatus.PLAYABLE);
+        assertThat(playable.getManifestUri()).isEqualTo("s3://o/v/master.m3u8");
+
+        VideoRecord progress = VideoRecord.processing("v", null, 60);
+        progress.setChunksDone(3);
+        progress.setChunksTotal(5);
+        VideoRecord later = StatusMerge.merge(playable, progress);
+        assertThat(later.getStatus()).isEqualTo(VideoStatus.PLAYABLE);
+        assertThat(later.getManifestUri()).isEqualTo("s3://o/v/master.m3u8");
+        assertThat(later.getProgressPercent()).isEqualTo(60);
+        assertThat(later.getChunksDone()).isEqualTo(3);
+        // A late, lower progress changes nothing; READY and FAILED end it.
+        assertThat(
+                        StatusMerge.merge(later, VideoRecord.processing("v", null, 30))
+                                .getProgressPercent())
+                .isEqualTo(60);
+        assertThat(
+                        StatusMerge.merge(
+                                        later,
+                                        VideoRecord.ready("v", null, "m", null, 30, List.of()))
+                                .getStatus())
+                .isEqualTo(VideoStatus.READY);
+        assertThat(
+                        StatusMerge.merge(
+                                        later, VideoRecord.failed("v", null, "ENCODE_FAILED", "x"))
+                                .getStatus())
+                .isEqualTo(VideoStatus.FAILED);
+        assertThat(StatusMerge.merge(later, VideoRecord.received("v", null, Map.of())))
+                .isSameAs(later);
+    }
+
+    @Test
     void terminalIsSticky() {
         VideoRecord ready =
                 StatusMerge.merge(

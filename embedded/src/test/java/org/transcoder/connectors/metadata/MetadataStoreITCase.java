@@ -146,6 +146,35 @@ class MetadataStoreITCase {
         assertThat(count("SELECT count(*) FROM renditions WHERE video_id = 'ladder'")).isEqualTo(1);
     }
 
+    /** The V4 migration's status: stored, cached, moved by progress, ended by READY. */
+    @Test
+    void aPlayableVideoIsStoredAndCachedWithItsManifestUntilReady() {
+        store.upsert(VideoRecord.processing("early", "s3://up/e.mp4", 10));
+        store.upsert(
+                VideoRecord.playable(
+                        "early",
+                        "s3://up/e.mp4",
+                        "s3://out/videos/early/master.m3u8",
+                        null,
+                        60,
+                        20));
+        store.upsert(VideoRecord.processing("early", null, 55));
+        VideoRecord found = store.find("early").orElseThrow();
+        assertThat(found.getStatus()).isEqualTo(VideoStatus.PLAYABLE);
+        assertThat(found.getManifestUri()).isEqualTo("s3://out/videos/early/master.m3u8");
+        assertThat(found.getProgressPercent()).isEqualTo(55);
+        assertThat(store.cached("early").orElseThrow()).isEqualTo(found);
+        store.upsert(
+                VideoRecord.ready(
+                        "early",
+                        "s3://up/e.mp4",
+                        "s3://out/videos/early/master.m3u8",
+                        null,
+                        60,
+                        List.of(rung("720p", 720))));
+        assertThat(store.find("early").orElseThrow().getStatus()).isEqualTo(VideoStatus.READY);
+    }
+
     @Test
     void redisHoldsTheStoredRecord() {
         assertThat(store.cached("cached")).isEmpty();

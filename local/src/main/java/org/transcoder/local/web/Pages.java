@@ -94,7 +94,7 @@ final class Pages {
         StringBuilder b = new StringBuilder();
         b.append("<p class=\"back\"><a href=\"/\">All videos</a></p>\n");
         b.append("<h1>").append(Html.escape(id)).append("</h1>\n");
-        if (v.getStatus() == VideoStatus.READY && v.getManifestUri() != null) {
+        if (playerShown(v)) {
             boolean useDash = dash && v.getDashManifestUri() != null;
             if (v.getDashManifestUri() != null) {
                 b.append("<p class=\"formats\">Play as ")
@@ -139,7 +139,8 @@ final class Pages {
             }
             b.append("</tbody></table>\n");
         }
-        return frame(id, b.toString(), terminal(v) ? 0 : 3);
+        // A page with a player is not reloaded: the player follows the growing playlists itself.
+        return frame(id, b.toString(), terminal(v) || playerShown(v) ? 0 : 3);
     }
 
     static String notFound(String what) {
@@ -198,6 +199,12 @@ final class Pages {
 
     private static void fact(StringBuilder b, String name, String html) {
         b.append("<dt>").append(name).append("</dt><dd>").append(html).append("</dd>");
+    }
+
+    /** READY, or PLAYABLE: watchable while it is encoded (HLS; DASH comes with READY). */
+    private static boolean playerShown(VideoRecord v) {
+        return (v.getStatus() == VideoStatus.READY || v.getStatus() == VideoStatus.PLAYABLE)
+                && v.getManifestUri() != null;
     }
 
     private static boolean terminal(VideoRecord v) {

@@ -35,6 +35,17 @@ public final class ChunkPlanner {
         List<Double> cuts = new ArrayList<>();
         double start = frames.get(0);
         cuts.add(start);
+        double first = policy.firstSeconds();
+        if (first > 0 && end - start >= first + policy.minSeconds()) {
+            // A short first chunk (the video is playable once it is), cut like any other.
+            ChunkingPolicy firstPolicy =
+                    new ChunkingPolicy(first, first / 2, first * 1.5, policy.segmentSeconds());
+            double next = nextCut(frames, keys, start, start + first, firstPolicy);
+            if (!Double.isNaN(next) && next > start + ChunkPlanner.EPSILON) {
+                cuts.add(next);
+                start = next;
+            }
+        }
         while (true) {
             // Aim at an equal share of what is left, not at the target itself: chunks of one video
             // come out about equally long (no tiny or oversized last chunk running alone).
@@ -63,7 +74,7 @@ public final class ChunkPlanner {
             double b = cuts.get(i + 1);
             double seek = keyframeAtOrBefore(allKeys, a);
             boolean aligned = Math.abs(seek - a) < EPSILON;
-            int segments = policy.segmentCount(b - a);
+            int segments = i == 0 && cuts.size() > 2 && first > 0 ? 1 : policy.segmentCount(b - a);
             chunks.add(
                     new ChunkSpec(
                             i, a, b, seek, aligned, countFrames(frames, a, b), segment, segments));

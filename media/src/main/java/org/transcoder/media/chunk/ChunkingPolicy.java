@@ -12,12 +12,24 @@ import java.io.Serializable;
  * @param minSeconds a keyframe earlier than this after the last cut is not used
  * @param maxSeconds no chunk is longer: without a keyframe in range the cut is a time range
  * @param segmentSeconds preferred HLS segment length inside a chunk
+ * @param firstSeconds length of a short first chunk of one segment (0: none): a video published
+ *     while it is encoded is playable once its first chunk is, so that one is made short
  */
 public record ChunkingPolicy(
-        double targetSeconds, double minSeconds, double maxSeconds, double segmentSeconds)
+        double targetSeconds,
+        double minSeconds,
+        double maxSeconds,
+        double segmentSeconds,
+        double firstSeconds)
         implements Serializable {
 
     public static final double DEFAULT_SEGMENT_SECONDS = 4.0;
+
+    /**
+     * The first chunk's length: one short segment, encoded in about a second on two cores at 1080p,
+     * so that the video is playable within a few seconds of its upload.
+     */
+    public static final double FIRST_CHUNK_SECONDS = 2.0;
 
     /** The longest chunk the automatic choice makes: bounds the work a retry repeats. */
     public static final double MAX_AUTO_CHUNK_SECONDS = 16.0;
@@ -35,6 +47,21 @@ public record ChunkingPolicy(
         if (!(segmentSeconds > 0)) {
             throw new IllegalArgumentException("Need segment seconds > 0, got " + segmentSeconds);
         }
+        if (!(firstSeconds >= 0)) {
+            throw new IllegalArgumentException(
+                    "Need first chunk seconds >= 0, got " + firstSeconds);
+        }
+    }
+
+    /** Without a short first chunk. */
+    public ChunkingPolicy(
+            double targetSeconds, double minSeconds, double maxSeconds, double segmentSeconds) {
+        this(targetSeconds, minSeconds, maxSeconds, segmentSeconds, 0);
+    }
+
+    /** The same, with (or, at 0, without) a short first chunk of this length. */
+    public ChunkingPolicy withFirstChunk(double seconds) {
+        return new ChunkingPolicy(targetSeconds, minSeconds, maxSeconds, segmentSeconds, seconds);
     }
 
     /** One-segment chunks of ~4 s. */
@@ -44,7 +71,11 @@ public record ChunkingPolicy(
 
     public static ChunkingPolicy ofTarget(double targetSeconds) {
         return new ChunkingPolicy(
-                targetSeconds, targetSeconds / 2, targetSeconds * 1.5, DEFAULT_SEGMENT_SECONDS);
+                targetSeconds,
+                targetSeconds / 2,
+                targetSeconds * 1.5,
+                DEFAULT_SEGMENT_SECONDS,
+                FIRST_CHUNK_SECONDS);
     }
 
     /**

@@ -38,6 +38,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
     public static final int TIMESCALE = VideoTrack.TIMESCALE;
 
     private final Duration timeout;
+
+    /** Niceness of the encodes of every chunk but a video's first. */
+    static final int LATER_CHUNK_NICENESS = 10;
+
+    private static final String NICE =
+            Files.isExecutable(Path.of("/usr/bin/nice")) ? "/usr/bin/nice" : null;
+
     private final Path executable;
     private final ValidationPolicy policy;
 
@@ -72,6 +79,11 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         FfmpegBinaries ff = FfmpegBinaries.get();
         Path work = outDir.resolve(".work-" + chunk.index());
         List<String> cmd = new ArrayList<>();
+        if (chunk.index() > 0 && NICE != null) {
+            // A video is playable once its first chunk is: first chunks (of new uploads) get the
+            // CPU before later chunks, which have the whole machine whenever no first chunk runs.
+            cmd.addAll(List.of(NICE, "-n", Integer.toString(LATER_CHUNK_NICENESS)));
+        }
         Path program = executable == null ? ff.ffmpeg() : executable;
         cmd.addAll(List.of(program.toString(), "-nostdin", "-hide_banner", "-v", "error"));
         if (spec.threadsPerEncode() > 0) {

@@ -18,10 +18,49 @@ import org.transcoder.media.manifest.VideoTrack;
  * play and seek), the audio's media playlist, and the master playlist (the publish point) last. Bit
  * rates are measured from the real segments, and a variant's BANDWIDTH includes the audio played
  * with it (RFC 8216 4.3.4.2); FRAME-RATE is the rung's maximum (9.15).
+ *
+ * <p>A video published while it is encoded ({@link #growing}) has EVENT media playlists instead:
+ * each write of one only appends segments (RFC 8216 6.2.1), under a TARGETDURATION fixed from the
+ * start (it must not change), with EXT-X-START at 0 so that a player starts at the beginning, not
+ * at the live edge. The last write appends EXT-X-ENDLIST and keeps the EVENT type: changing the
+ * type to VOD is not one of the changes 6.2.1 allows a playlist a client already holds, and an
+ * EVENT playlist with ENDLIST is complete and seekable in every player. The I-frame playlists (VOD)
+ * and their master entries come with that last write.
  */
 public final class HlsManifests implements ManifestWriter {
 
     public static final String AUDIO_GROUP = "aud";
+
+    /** VOD playlists, or EVENT playlists under a fixed target duration (seconds). */
+    private final long eventTargetDuration;
+
+    private final boolean ended;
+
+    /** VOD playlists of a finished presentation. */
+    public HlsManifests() {
+        this(0, true);
+    }
+
+    private HlsManifests(long eventTargetDuration, boolean ended) {
+        this.eventTargetDuration = eventTargetDuration;
+        this.ended = ended;
+    }
+
+    /**
+     * EVENT playlists of a presentation that grows: {@code targetDuration} is the bound every
+     * segment of the whole video keeps; {@code ended}: this is the last write (ENDLIST, I-frame
+     * playlists).
+     */
+    public static HlsManifests growing(long targetDuration, boolean ended) {
+        if (targetDuration < 1) {
+            throw new IllegalArgumentException("Target duration must be >= 1 s");
+        }
+        return new HlsManifests(targetDuration, ended);
+    }
+
+    private boolean event() {
+        return eventTargetDuration > 0;
+    }
 
     @Override
     public String entryPoint() {
@@ -32,33 +71,51 @@ public final class HlsManifests implements ManifestWriter {
     public LinkedHashMap<String, String> manifests(Presentation p) {
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (VideoTrack v : p.video()) {
-            out.put(OutputLayout.mediaPlaylist(v.directory()), mediaPlaylist(v.segments()));
-            out.put(OutputLayout.iFramePlaylist(v.directory()), iFramePlaylist(v.segments()));
+            out.put(OutputLayout.mediaPlaylist(v.directory()), playlist(v.segments()));
+            if (ended) {
+                out.put(OutputLayout.iFramePlaylist(v.directory()), iFramePlaylist(v.segments()));
+            }
         }
         p.audio()
                 .ifPresent(
                         a ->
                                 out.put(
                                         OutputLayout.mediaPlaylist(OutputLayout.AUDIO_DIR),
-                                        mediaPlaylist(a.segments())));
-        out.put(OutputLayout.MASTER, masterPlaylist(p));
+                                        playlist(a.segments())));
+        out.put(OutputLayout.MASTER, masterPlaylist(p, ended));
         return out;
     }
 
-    /** A VOD media playlist of one track: its one init, then every segment. */
+    /** A VOD playlist of a finished track (the whole-file runner; tests). */
     static String mediaPlaylist(List<Segment> segments) {
-        StringBuilder p =
-                header(
-                        targetDuration(
-                                segments.stream().mapToLong(Segment::durationTicks).max().orElse(1),
-                                segments.get(0).timescale()));
-        p.append("#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        return new HlsManifests().playlist(segments);
+    }
+
+    /**
+     * A media playlist of one track: its one init, then every segment. An EVENT playlist's text
+     * with more segments starts with its text with fewer (only appended), until ENDLIST.
+     */
+    String playlist(List<Segment> segments) {
+        long longest = segments.stream().mapToLong(Segment::durationTicks).max().orElse(1);
+        long needed = targetDuration(longest, segments.get(0).timescale());
+        // A segment over the bound announced at the start (the plan's bound is meant to hold;
+        // this keeps every EXTINF within the target if it did not).
+        StringBuilder p = header(event() ? Math.max(eventTargetDuration, needed) : needed);
+        if (event()) {
+            p.append("#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+            p.append("#EXT-X-START:TIME-OFFSET=0\n");
+        } else {
+            p.append("#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        }
         p.append("#EXT-X-MAP:URI=\"").append(segments.get(0).initUri()).append("\"\n");
         for (Segment s : segments) {
             p.append(extinf(s.durationTicks(), s.timescale()));
             p.append(s.uri()).append('\n');
         }
-        return p.append("#EXT-X-ENDLIST\n").toString();
+        if (ended) {
+            p.append("#EXT-X-ENDLIST\n");
+        }
+        return p.toString();
     }
 
     /**
@@ -102,8 +159,17 @@ public final class HlsManifests implements ManifestWriter {
         return String.format(Locale.ROOT, "#EXTINF:%.6f,%n", ticks / (double) timescale);
     }
 
-    /** The master playlist: the publish point, written after everything it points at. */
+    /** The master playlist of a finished presentation. */
     static String masterPlaylist(Presentation presentation) {
+        return masterPlaylist(presentation, true);
+    }
+
+    /**
+     * The master playlist: the publish point, written after everything it points at. While the
+     * video grows its bit rates are those of the segments so far and it has no I-frame playlists;
+     * the last write has the whole video's.
+     */
+    static String masterPlaylist(Presentation presentation, boolean ended) {
         Optional<AudioTrack> audio = presentation.audio();
         StringBuilder p =
                 new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
@@ -142,7 +208,7 @@ public final class HlsManifests implements ManifestWriter {
                     .append(OutputLayout.mediaPlaylist(v.directory()))
                     .append('\n');
         }
-        for (VideoTrack v : presentation.video()) {
+        for (VideoTrack v : ended ? presentation.video() : List.<VideoTrack>of()) {
             p.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=")
                     .append(iFramePeak(v.segments()))
                     .append(",RESOLUTION=")

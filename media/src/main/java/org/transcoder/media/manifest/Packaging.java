@@ -16,20 +16,43 @@ import org.transcoder.media.hls.HlsManifests;
 public final class Packaging {
 
     private final List<ManifestWriter> formats;
+    private final boolean firstPart;
 
     /** Every format the platform publishes: HLS, and DASH over the same segments. */
     public static Packaging standard() {
         return new Packaging(List.of(new HlsManifests(), new DashManifest()));
     }
 
+    /**
+     * A video published while it is encoded: EVENT playlists under a fixed {@code targetDuration}
+     * while it grows (HLS only: DASH is published when the video is whole, as a static MPD, so no
+     * DASH player meets a live presentation); {@code ended}: the last write, HLS with ENDLIST and
+     * the DASH MPD.
+     */
+    public static Packaging growing(long targetDuration, boolean ended) {
+        HlsManifests hls = HlsManifests.growing(targetDuration, ended);
+        return ended
+                ? new Packaging(List.of(hls, new DashManifest()), false)
+                : new Packaging(List.of(hls), true);
+    }
+
     public Packaging(List<ManifestWriter> formats) {
+        this(formats, false);
+    }
+
+    private Packaging(List<ManifestWriter> formats, boolean firstPart) {
         this.formats = List.copyOf(formats);
+        this.firstPart = firstPart;
     }
 
     /** The manifests to write by path under the video's directory, entry points last. */
     public LinkedHashMap<String, String> manifests(Presentation presentation)
             throws MediaException {
-        presentation.verify();
+        if (firstPart) {
+            presentation = presentation.firstPart().verifyFirstPart();
+        } else {
+            presentation.verify();
+        }
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         Map<String, String> entryPoints = new LinkedHashMap<>();
         for (ManifestWriter f : formats) {

@@ -37,6 +37,36 @@ public record Presentation(List<VideoTrack> video, Optional<AudioTrack> audio)
      * switch rungs at segment boundaries); the audio is contiguous and as long as the video.
      */
     public Presentation verify() throws MediaException {
+        return verify(true);
+    }
+
+    /**
+     * The first part of a video that is still encoded: its audio cut to the segments that start
+     * before the video's end so far (the rest is listed as the video reaches it).
+     */
+    public Presentation firstPart() {
+        if (audio.isEmpty() || video.isEmpty() || video.get(0).segments().isEmpty()) {
+            return this;
+        }
+        double end = durationSeconds();
+        AudioTrack a = audio.get();
+        List<Segment> kept =
+                a.segments().stream()
+                        .filter(s -> s.startTicks() / (double) s.timescale() < end)
+                        .toList();
+        return new Presentation(
+                video, Optional.of(new AudioTrack(a.codecs(), a.channels(), a.sampleRate(), kept)));
+    }
+
+    /**
+     * {@link #verify()} for the first part of a growing video ({@link #firstPart()}): the audio
+     * must reach the video's end so far, not end with it.
+     */
+    public Presentation verifyFirstPart() throws MediaException {
+        return verify(false);
+    }
+
+    private Presentation verify(boolean whole) throws MediaException {
         if (video.isEmpty()) {
             throw internal("no video rung");
         }
@@ -92,7 +122,10 @@ public record Presentation(List<VideoTrack> video, Optional<AudioTrack> audio)
             contiguous(OutputLayout.AUDIO_DIR, segs);
             Segment last = segs.get(segs.size() - 1);
             double audioEnd = last.endTicks() / (double) last.timescale();
-            if (Math.abs(audioEnd - durationSeconds()) > MAX_AUDIO_VIDEO_GAP_SECONDS) {
+            double gap = audioEnd - durationSeconds();
+            if (whole
+                    ? Math.abs(gap) > MAX_AUDIO_VIDEO_GAP_SECONDS
+                    : gap < -MAX_AUDIO_VIDEO_GAP_SECONDS) {
                 throw new MediaException(
                         ReasonCode.CORRUPT_INPUT,
                         String.format(

@@ -65,6 +65,24 @@ class ChunkPlannerTest {
     }
 
     @Test
+    void theFirstChunkIsOneShortSegmentAndTheRestAsBefore() {
+        MediaInfo info = video(60, 30, 2);
+        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.forSlots(60, 2));
+        assertThat(chunks.get(0).durationSeconds()).isEqualTo(2.0);
+        assertThat(chunks.get(0).segmentCount()).isEqualTo(1);
+        assertThat(chunks.get(1).firstSegment()).isEqualTo(1);
+        // The other 58 s as forSlots cuts them: 4 chunks of ~14-16 s, 4 s segments.
+        assertThat(chunks.subList(1, chunks.size()))
+                .hasSize(4)
+                .allSatisfy(c -> assertThat(c.durationSeconds()).isBetween(12.0, 18.0));
+        assertCoversEveryFrameOnce(info, chunks);
+
+        List<ChunkSpec> without =
+                ChunkPlanner.plan(info, ChunkingPolicy.forSlots(60, 2).withFirstChunk(0));
+        assertThat(without.get(0).durationSeconds()).isGreaterThan(10.0);
+    }
+
+    @Test
     void shortVideosAreOneChunk() {
         MediaInfo info = video(1, 30, 1);
         assertThat(ChunkPlanner.plan(info, ChunkingPolicy.defaults())).hasSize(1);
@@ -73,7 +91,8 @@ class ChunkPlannerTest {
     @Test
     void longVideosOnFewSlotsGetLongChunksOfSeveralSegments() {
         MediaInfo info = video(120, 30, 2);
-        ChunkingPolicy twoSlots = ChunkingPolicy.forSlots(120, 2);
+        // (Without the short first chunk: theFirstChunkIsOneShortSegmentAndTheRestAsBefore.)
+        ChunkingPolicy twoSlots = ChunkingPolicy.forSlots(120, 2).withFirstChunk(0);
         // Whole rounds of at most 16 s chunks over the 2 slots: 8 chunks of about 15 s.
         assertThat(twoSlots.targetSeconds()).isEqualTo(15.0);
         List<ChunkSpec> chunks = ChunkPlanner.plan(info, twoSlots);
@@ -91,7 +110,7 @@ class ChunkPlannerTest {
         assertThat(next).isBetween(28, 32);
 
         // Sixteen slots: a chunk for (nearly) every slot, two segments each.
-        assertThat(ChunkPlanner.plan(info, ChunkingPolicy.forSlots(120, 16)))
+        assertThat(ChunkPlanner.plan(info, ChunkingPolicy.forSlots(120, 16).withFirstChunk(0)))
                 .hasSizeBetween(15, 16)
                 .allMatch(c -> c.segmentCount() == 2);
         // Short videos: chunks of at least a segment, at most as many as slots.

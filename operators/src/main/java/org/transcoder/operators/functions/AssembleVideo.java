@@ -38,12 +38,15 @@ import org.transcoder.operators.model.VideoPlan;
 
 /**
  * Reassembles each video, keyed by video id: keeps its plan and finished tasks in keyed state and
- * reports progress; when every task is done it builds the media playlists and the master playlist
- * and hands them, with the READY record, to {@link PublishVideo} (side output {@link
- * Outputs#PUBLICATIONS}), which writes them off the task thread. A task that failed for good, or a
- * deadline that passes, ends the video as FAILED the same way (its partial outputs deleted). This
- * operator does no I/O, so a slow store never holds up other videos or a checkpoint. State and
- * timers are cleared either way, so a finished video costs nothing.
+ * reports progress. It publishes the video while it is encoded: once the audio and the first chunk
+ * are done it hands the master playlist and EVENT media playlists of that first part, with the
+ * PLAYABLE record, to {@link PublishVideo} (side output {@link Outputs#PUBLICATIONS}), which writes
+ * them off the task thread; every chunk that extends the finished run of chunks from the start
+ * appends its segments the same way; when every task is done the last publication adds
+ * EXT-X-ENDLIST, the I-frame playlists and DASH, with the READY record. A task that failed for
+ * good, or a deadline that passes, ends the video as FAILED the same way (its partial outputs
+ * deleted). This operator does no I/O, so a slow store never holds up other videos or a checkpoint.
+ * State and timers are cleared either way, so a finished video costs nothing.
  */
 public class AssembleVideo
         extends KeyedCoProcessFunction<String, VideoPlan, TaskResult, VideoRecord> {
@@ -57,8 +60,13 @@ public class AssembleVideo
     private transient ValueState<VideoPlan> plan;
     private transient MapState<String, TaskResult> results;
     private transient ValueState<Long> timer;
+
+    /** Chunks from the start whose segments the published playlists list (none: not playable). */
+    private transient ValueState<Integer> publishedChunks;
+
     private transient Counter videosReady;
     private transient Counter videosFailed;
+    private transient Counter videosPlayable;
     private transient long inFlight;
 
     public AssembleVideo(OperatorSettings settings) {
@@ -78,9 +86,15 @@ public class AssembleVideo
         timer =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("assemble-timer", Long.class));
+        publishedChunks =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "assemble-published-chunks", Integer.class));
         var metrics = getRuntimeContext().getMetricGroup();
         videosReady = metrics.counter("videosReady");
         videosFailed = metrics.counter("videosFailed");
+        videosPlayable = metrics.counter("videosPlayable");
         metrics.gauge("videosInFlight", () -> inFlight);
     }
 
@@ -188,17 +202,103 @@ public class AssembleVideo
             progress.setChunksTotal(p.getChunkCount());
             progress.setLabels(p.getLabels());
             out.collect(progress);
+            publishFirstPart(p, ctx);
             return;
         }
         publish(p, ctx, out);
     }
 
-    private void publish(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
+    /**
+     * Publishes (or extends) the first part of the video: the chunks finished from the start, when
+     * they are more than the playlists list already, and the audio is done. Each such publication
+     * only appends to the playlists; the first makes the video PLAYABLE.
+     */
+    private void publishFirstPart(VideoPlan p, Context ctx) throws Exception {
+        if (p.getTargetDurationSeconds() <= 0
+                || (p.isHasAudio() && results.get(TaskKind.AUDIO.key(0)) == null)) {
+            return;
+        }
+        int prefix = 0;
+        while (prefix < p.getChunkCount() && results.get(TaskKind.CHUNK.key(prefix)) != null) {
+            prefix++;
+        }
+        Integer published = publishedChunks.value();
+        int before = published == null ? 0 : published;
+        if (prefix <= before || prefix >= p.getChunkCount()) {
+            return; // nothing new, or the whole video: the last publication writes it
+        }
         String id = p.getVideoId();
-        Presentation presentation = presentation(p);
         java.util.LinkedHashMap<String, String> manifests;
         try {
-            manifests = Packaging.standard().manifests(presentation);
+            manifests =
+                    Packaging.growing(targetDuration(p), false).manifests(presentation(p, prefix));
+        } catch (MediaException e) {
+            // Not published early; the whole video is checked (and fails) when it is done.
+            LOG.warn("Video {}: first {} chunks not published: {}", id, prefix, e.getMessage());
+            return;
+        }
+        Publication publication = new Publication();
+        for (Map.Entry<String, String> m : manifests.entrySet()) {
+            publication.write(OutputLayout.videoFile(id, m.getKey()), m.getValue());
+        }
+        int percent = 99 * prefix / p.getChunkCount();
+        VideoRecord record =
+                before == 0
+                        ? VideoRecord.playable(
+                                id,
+                                p.getSourceUri(),
+                                settings.publicUrl(OutputLayout.videoFile(id, OutputLayout.MASTER)),
+                                posterUrl(id),
+                                p.getDurationSeconds(),
+                                percent)
+                        : VideoRecord.processing(id, p.getSourceUri(), percent);
+        record.setLabels(p.getLabels());
+        publication.setRecord(record);
+        publication.setPriority(p.getPriority());
+        publication.setAppendOnly(true);
+        ctx.output(Outputs.PUBLICATIONS, publication);
+        publishedChunks.update(prefix);
+        if (before == 0) {
+            videosPlayable.inc();
+            LOG.info("Video {} playable after {} of {} chunks", id, prefix, p.getChunkCount());
+        }
+    }
+
+    /**
+     * The growing playlists' EXT-X-TARGETDURATION, the same in every write: the plan's bound on
+     * every video segment, or the longest audio segment's (the audio is whole when it is used).
+     */
+    private long targetDuration(VideoPlan p) throws Exception {
+        long target = p.getTargetDurationSeconds();
+        if (p.isHasAudio()) {
+            for (SegmentInfo s : results.get(TaskKind.AUDIO.key(0)).getSegments()) {
+                Segment seg = s.toSegment(0, 48_000);
+                target =
+                        Math.max(
+                                target,
+                                (seg.durationTicks() + seg.timescale() - 1) / seg.timescale());
+            }
+        }
+        return target;
+    }
+
+    private String posterUrl(String id) {
+        return settings.publicUrl(
+                OutputLayout.videoFile(
+                        id, OutputLayout.THUMBNAILS_DIR + "/" + OutputLayout.POSTER));
+    }
+
+    private void publish(VideoPlan p, Context ctx, Collector<VideoRecord> out) throws Exception {
+        String id = p.getVideoId();
+        Presentation presentation = presentation(p, p.getChunkCount());
+        java.util.LinkedHashMap<String, String> manifests;
+        try {
+            // A plan from a version before progressive publishing: VOD playlists, as then.
+            manifests =
+                    (p.getTargetDurationSeconds() > 0
+                                    ? Packaging.growing(targetDuration(p), true)
+                                    : Packaging.standard())
+                            .manifests(presentation);
         } catch (MediaException e) {
             fail(p, e.reason(), e.getMessage(), ctx, out);
             return;
@@ -231,10 +331,7 @@ public class AssembleVideo
                         id,
                         p.getSourceUri(),
                         settings.publicUrl(masterKey),
-                        settings.publicUrl(
-                                OutputLayout.videoFile(
-                                        id,
-                                        OutputLayout.THUMBNAILS_DIR + "/" + OutputLayout.POSTER)),
+                        posterUrl(id),
                         p.getDurationSeconds(),
                         renditionRecords);
         ready.setDashManifestUri(
@@ -245,8 +342,11 @@ public class AssembleVideo
         end(p, ready, publication, ctx);
     }
 
-    /** The finished tasks' segments as the manifests describe them, rungs in the plan's order. */
-    private Presentation presentation(VideoPlan p) throws Exception {
+    /**
+     * The finished tasks' segments as the manifests describe them, rungs in the plan's order: the
+     * first {@code chunks} chunks' and the whole audio.
+     */
+    private Presentation presentation(VideoPlan p, int chunks) throws Exception {
         Optional<AudioTrack> audio = Optional.empty();
         if (p.isHasAudio()) {
             List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
@@ -256,7 +356,7 @@ public class AssembleVideo
             audio = Optional.of(new AudioTrack(codecs, 2, (int) rate, track));
         }
         Map<String, List<SegmentInfo>> byRendition = new HashMap<>();
-        for (int i = 0; i < p.getChunkCount(); i++) {
+        for (int i = 0; i < chunks; i++) {
             for (SegmentInfo s : results.get(TaskKind.CHUNK.key(i)).getSegments()) {
                 byRendition.computeIfAbsent(s.getRendition(), k -> new ArrayList<>()).add(s);
             }
@@ -303,7 +403,11 @@ public class AssembleVideo
         VideoRecord failed =
                 Failures.record(p.getVideoId(), p.getSourceUri(), reason, message, p.getLabels());
         Publication publication = new Publication();
-        // A half-written ladder must not look playable: remove what the tasks wrote.
+        // A half-written ladder must not look playable: its entry points go first (a video that
+        // was PLAYABLE is unpublished before anything it lists), then what the tasks wrote.
+        for (String entryPoint : Packaging.growing(1, true).entryPoints()) {
+            publication.getDeleteKeys().add(OutputLayout.videoFile(p.getVideoId(), entryPoint));
+        }
         publication.getDeletePrefixes().add(OutputLayout.videoPrefix(p.getVideoId()));
         end(p, failed, publication, ctx);
     }
@@ -322,6 +426,7 @@ public class AssembleVideo
         plan.clear();
         results.clear();
         timer.clear();
+        publishedChunks.clear();
         inFlight = Math.max(0, inFlight - 1);
     }
 

@@ -7,6 +7,7 @@ import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.TaskResult;
 
 /**
@@ -28,6 +29,21 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
     @Override
     protected int priority(MediaTask task) {
         return task.getPriority();
+    }
+
+    /**
+     * When a viewer who started the video at its upload would reach the task's part of it: chunks
+     * run in timeline order within a video, and a new video's first chunk goes ahead of another
+     * video's later chunks that nobody can be watching yet (an old video's chunks come due as time
+     * passes, so none waits for ever). Audio and thumbnails are due at the upload.
+     */
+    @Override
+    protected long dueAtMillis(MediaTask task) {
+        double offset =
+                task.getKind() == TaskKind.CHUNK
+                        ? Math.max(0, task.getStartPts() - task.getTimelineOrigin())
+                        : 0;
+        return task.getGeneration() + (long) (offset * 1000);
     }
 
     /**

@@ -20,6 +20,8 @@ import org.transcoder.media.ReasonCode;
 import org.transcoder.media.VideoPreparation;
 import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.encode.FrameTiming;
+import org.transcoder.media.encode.SegmentPlan;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.ladder.LadderProfiles;
 import org.transcoder.media.ladder.Rendition;
@@ -185,6 +187,9 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
                 }
             }
             VideoPlan plan = plan(event, info, spec, chunks.size(), generation);
+            plan.setTargetDurationSeconds(
+                    SegmentPlan.targetDuration(
+                            FrameTiming.keptFrames(info.framePts()), chunks, spec.gopSeconds()));
             List<MediaTask> tasks = new ArrayList<>();
             String specJson = Json.write(spec);
             for (ChunkSpec chunk : chunks) {

@@ -138,6 +138,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
             executor.execute(
                     new Prioritized(
                             priority(in),
+                            dueAtMillis(in),
                             () -> {
                                 OUT out = runWithRetries(in);
                                 if (out != null) {
@@ -254,14 +255,24 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         }
     }
 
-    /** Queue entry: higher priority first, then first come first served. */
+    /**
+     * When the element's output is wanted, in epoch millis; the queue serves the earliest first
+     * within a priority. Default: when it arrived (first come, first served).
+     */
+    protected long dueAtMillis(IN in) {
+        return System.currentTimeMillis();
+    }
+
+    /** Queue entry: higher priority first, then the earliest due, then first come first served. */
     private static final class Prioritized implements Runnable, Comparable<Prioritized> {
         private final int priority;
+        private final long dueAt;
         private final long sequence = SEQUENCE.incrementAndGet();
         private final Runnable body;
 
-        Prioritized(int priority, Runnable body) {
+        Prioritized(int priority, long dueAt, Runnable body) {
             this.priority = priority;
+            this.dueAt = dueAt;
             this.body = body;
         }
 
@@ -272,8 +283,11 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
         @Override
         public int compareTo(Prioritized o) {
-            return priority != o.priority
-                    ? Integer.compare(o.priority, priority)
+            if (priority != o.priority) {
+                return Integer.compare(o.priority, priority);
+            }
+            return dueAt != o.dueAt
+                    ? Long.compare(dueAt, o.dueAt)
                     : Long.compare(sequence, o.sequence);
         }
     }

@@ -5,16 +5,25 @@ import java.util.List;
 import org.transcoder.connectors.events.VideoRecord;
 
 /**
- * A video's end, decided by the assembler and carried out by {@code PublishVideo}: the playlists to
- * write (in order, the master last: it is the publish point), the prefixes to delete (staging; a
- * failed video's partial outputs), and the terminal record to emit once that is done.
+ * What the assembler decided to publish, carried out by {@code PublishVideo}: the playlists to
+ * write (in order, the master last: it is the publish point), the keys and then the prefixes to
+ * delete (a failed video's entry points, then its partial outputs; staging), and the record to emit
+ * once that is done. A video's end carries its terminal record; the first part of a video still
+ * encoded ({@link #isAppendOnly()}) carries PLAYABLE (then progress).
  */
 public class Publication {
     private VideoRecord record;
     private List<String> fileKeys = new ArrayList<>();
     private List<String> fileContents = new ArrayList<>();
+    private List<String> deleteKeys = new ArrayList<>();
     private List<String> deletePrefixes = new ArrayList<>();
     private int priority;
+
+    /**
+     * The playlists of a video still encoded: each only appends to what is published, so one that
+     * storage has longer already (written before a restart rolled this one back) is left as is.
+     */
+    private boolean appendOnly;
 
     public Publication() {}
 
@@ -40,6 +49,22 @@ public class Publication {
 
     public void setFileContents(List<String> fileContents) {
         this.fileContents = fileContents == null ? new ArrayList<>() : fileContents;
+    }
+
+    public List<String> getDeleteKeys() {
+        return deleteKeys;
+    }
+
+    public void setDeleteKeys(List<String> deleteKeys) {
+        this.deleteKeys = deleteKeys == null ? new ArrayList<>() : deleteKeys;
+    }
+
+    public boolean isAppendOnly() {
+        return appendOnly;
+    }
+
+    public void setAppendOnly(boolean appendOnly) {
+        this.appendOnly = appendOnly;
     }
 
     public List<String> getDeletePrefixes() {

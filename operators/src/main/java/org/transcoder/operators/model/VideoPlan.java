@@ -19,6 +19,13 @@ public class VideoPlan {
     private double frameRate;
     private int chunkCount;
     private boolean hasAudio;
+
+    /**
+     * EXT-X-TARGETDURATION of the video's growing playlists, bound for every planned segment (0 in
+     * plans restored from versions before progressive publishing: published when whole).
+     */
+    private long targetDurationSeconds;
+
     private List<RenditionInfo> renditions = new ArrayList<>();
     private Map<String, String> labels = new HashMap<>();
 
@@ -107,6 +114,14 @@ public class VideoPlan {
 
     public void setHasAudio(boolean hasAudio) {
         this.hasAudio = hasAudio;
+    }
+
+    public long getTargetDurationSeconds() {
+        return targetDurationSeconds;
+    }
+
+    public void setTargetDurationSeconds(long targetDurationSeconds) {
+        this.targetDurationSeconds = targetDurationSeconds;
     }
 
     public List<RenditionInfo> getRenditions() {

@@ -400,6 +400,165 @@ class AssembleVideoTest {
                 .containsPattern("(720p|360p) has [23] segments, (720p|360p) [23]");
     }
 
+    /** A progressive plan: a short first chunk, then two; growing playlists under 4 s. */
+    private static final double[] GROWING_SECONDS = {2.0, 4.0, 2.5};
+
+    @Test
+    void theVideoIsPlayableOnceItsFirstChunkAndAudioAreDoneAndItsPlaylistsOnlyGrow()
+            throws Exception {
+        String id = "vid-grow";
+        harness.processElement1(growingPlan(id), START);
+        Map<String, List<String>> seen = new HashMap<>();
+
+        // The first chunk alone is not enough: the audio is not done.
+        harness.processElement2(growingChunk(id, 0), START);
+        assertThat(records()).noneMatch(r -> r.getStatus() == VideoStatus.PLAYABLE);
+        assertThat(root.resolve("videos/" + id + "/master.m3u8")).doesNotExist();
+
+        // Audio done: PLAYABLE, with the master and one segment in every rung.
+        harness.processElement2(growingAudio(id), START);
+        VideoRecord playable = only(records(), VideoStatus.PLAYABLE);
+        assertThat(playable.getManifestUri())
+                .isEqualTo("file://" + root + "/videos/" + id + "/master.m3u8");
+        assertThat(playable.getDashManifestUri()).isNull();
+        String masterText = Files.readString(root.resolve("videos/" + id + "/master.m3u8"));
+        MasterPlaylist master = new MasterPlaylistParser().readPlaylist(masterText);
+        assertThat(master.variants())
+                .extracting(Variant::uri)
+                .containsExactly("360p/index.m3u8", "720p/index.m3u8");
+        assertThat(master.alternativeRenditions()).hasSize(1);
+        assertThat(masterText).doesNotContain("#EXT-X-I-FRAME-STREAM-INF");
+        assertThat(root.resolve("videos/" + id + "/manifest.mpd")).doesNotExist();
+        snapshot(id, seen, 1);
+
+        // Chunk 2 before chunk 1: nothing to append (the finished run from the start is one).
+        harness.processElement2(growingChunk(id, 2), START);
+        snapshot(id, seen, 1);
+        // Chunk 1 completes the video's chunks, the thumbnails its tasks: READY, with ENDLIST.
+        harness.processElement2(growingChunk(id, 1), START);
+        harness.processElement2(
+                TaskResult.success(task(id, TaskKind.THUMBNAILS, 0), List.of(), 0, 10, 1), START);
+        List<VideoRecord> out = records();
+        assertThat(out.get(out.size() - 1).getStatus()).isEqualTo(VideoStatus.READY);
+        assertThat(out).filteredOn(r -> r.getStatus() == VideoStatus.PLAYABLE).hasSize(1);
+        snapshot(id, seen, 3);
+        for (String rendition : List.of("360p", "720p", "audio")) {
+            MediaPlaylist last =
+                    new MediaPlaylistParser()
+                            .readPlaylist(
+                                    Files.readString(
+                                            root.resolve(
+                                                    "videos/"
+                                                            + id
+                                                            + "/"
+                                                            + rendition
+                                                            + "/index.m3u8")));
+            assertThat(last.ongoing()).as("ENDLIST").isFalse();
+            assertThat(last.mediaSegments())
+                    .extracting(MediaSegment::duration)
+                    .containsExactly(2.0, 4.0, 2.5);
+        }
+        assertThat(root.resolve("videos/" + id + "/manifest.mpd")).isRegularFile();
+        assertThat(Files.readString(root.resolve("videos/" + id + "/master.m3u8")))
+                .containsOnlyOnce("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=0,RESOLUTION=640x360");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aChunkThatFailsAfterPlayableUnpublishesTheVideo() throws Exception {
+        String id = "vid-unpublish";
+        harness.processElement1(growingPlan(id), START);
+        harness.processElement2(growingAudio(id), START);
+        harness.processElement2(growingChunk(id, 0), START);
+        only(records(), VideoStatus.PLAYABLE);
+        assertThat(root.resolve("videos/" + id + "/master.m3u8")).isRegularFile();
+
+        harness.processElement2(
+                TaskResult.failure(task(id, TaskKind.CHUNK, 1), "ENCODE_FAILED", "x264 said no", 3),
+                START);
+        List<VideoRecord> out = records();
+        VideoRecord last = out.get(out.size() - 1);
+        assertThat(last.getStatus()).isEqualTo(VideoStatus.FAILED);
+        assertThat(last.getReasonCode()).isEqualTo("ENCODE_FAILED");
+        assertThat(last.getMessage()).contains("CHUNK-1");
+        // The entry points are deleted first, then everything the video wrote.
+        Publication end =
+                harness.getSideOutput(Outputs.PUBLICATIONS).stream()
+                        .map(StreamRecord::getValue)
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+        assertThat(end.getDeleteKeys()).startsWith(OutputLayout.videoFile(id, OutputLayout.MASTER));
+        assertThat(root.resolve("videos/" + id)).doesNotExist();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /**
+     * Reads every growing playlist and checks it against what was read of it before: the same lines
+     * and more (or the same), EVENT, the target fixed, and {@code segments} segments.
+     */
+    private void snapshot(String id, Map<String, List<String>> seen, int segments)
+            throws Exception {
+        for (String rendition : List.of("360p", "720p", "audio")) {
+            Path path = root.resolve("videos/" + id + "/" + rendition + "/index.m3u8");
+            String text = Files.readString(path);
+            List<String> lines = List.of(text.split("\n"));
+            List<String> before = seen.getOrDefault(rendition, List.of());
+            assertThat(lines.subList(0, Math.min(before.size(), lines.size())))
+                    .as("%s only grows", rendition)
+                    .isEqualTo(before);
+            seen.put(rendition, lines);
+            assertThat(lines)
+                    .contains(
+                            "#EXT-X-PLAYLIST-TYPE:EVENT",
+                            "#EXT-X-START:TIME-OFFSET=0",
+                            "#EXT-X-TARGETDURATION:4");
+            MediaPlaylist media = new MediaPlaylistParser().readPlaylist(text);
+            assertThat(media.mediaSegments()).as(rendition).hasSize(segments);
+        }
+    }
+
+    private static VideoRecord only(List<VideoRecord> records, VideoStatus status) {
+        List<VideoRecord> of = records.stream().filter(r -> r.getStatus() == status).toList();
+        assertThat(of).hasSize(1);
+        return of.get(0);
+    }
+
+    private VideoPlan growingPlan(String id) {
+        VideoPlan p = plan(id);
+        p.setChunkCount(GROWING_SECONDS.length);
+        p.setDurationSeconds(8.5);
+        p.setTargetDurationSeconds(4);
+        return p;
+    }
+
+    private static TaskResult growingChunk(String id, int index) {
+        List<SegmentInfo> segs = new ArrayList<>();
+        for (String r : List.of("720p", "360p")) {
+            segs.add(growingSegment(r, index, VIDEO_CODECS));
+        }
+        return TaskResult.success(task(id, TaskKind.CHUNK, index), segs, 60, 100, 1);
+    }
+
+    private static TaskResult growingAudio(String id) {
+        List<SegmentInfo> audio = new ArrayList<>();
+        for (int i = 0; i < GROWING_SECONDS.length; i++) {
+            audio.add(growingSegment("audio", i, AUDIO_CODECS));
+        }
+        return TaskResult.success(task(id, TaskKind.AUDIO, 0), audio, 0, 10, 1);
+    }
+
+    private static SegmentInfo growingSegment(String rendition, int index, String codecs) {
+        return new SegmentInfo(
+                rendition,
+                index,
+                String.format("seg_%05d.m4s", index),
+                "init_" + rendition + ".mp4",
+                GROWING_SECONDS[index],
+                100_000,
+                (int) (GROWING_SECONDS[index] * 30),
+                codecs);
+    }
+
     // ---------------------------------------------------------------------------------------
 
     private VideoPlan plan(String id) {
