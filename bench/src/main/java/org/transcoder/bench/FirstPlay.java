@@ -213,6 +213,7 @@ final class FirstPlay {
             final long originNanos;
             volatile long playableNanos = -1;
             volatile String missing = "not looked at";
+            volatile boolean finished;
 
             Watch(Path dir, long originNanos) {
                 this.dir = dir;
@@ -280,7 +281,10 @@ final class FirstPlay {
         private void lookAll() {
             List<Watch> open;
             synchronized (this) {
-                open = watches.values().stream().filter(w -> w.playableNanos < 0).toList();
+                open =
+                        watches.values().stream()
+                                .filter(w -> w.playableNanos < 0 && !w.finished)
+                                .toList();
             }
             for (Watch w : open) {
                 w.look();
@@ -300,6 +304,22 @@ final class FirstPlay {
             return Optional.of(at < 0 ? -1L : (at - w.originNanos) / 1_000_000);
         }
 
+        /**
+         * The video's run has ended (its READY record, its process exit): looks at it once more
+         * now, stops looking at it, and gives {@link #millis}.
+         */
+        Optional<Long> finish(String key) {
+            Watch w;
+            synchronized (this) {
+                w = watches.get(key);
+            }
+            if (w != null && !w.finished) {
+                w.look();
+                w.finished = true;
+            }
+            return millis(key);
+        }
+
         /** Seconds from the video's origin to first play, empty while (or if) it never was. */
         Optional<Double> seconds(String key) {
             return millis(key).filter(ms -> ms >= 0).map(ms -> ms / 1000.0);
@@ -311,9 +331,15 @@ final class FirstPlay {
             return w == null ? "not watched" : w.missing;
         }
 
-        /** Stops the thread and looks once more at every video not yet playable. */
+        /**
+         * Stops the thread and looks once more at every video not yet playable (once: closing again
+         * does nothing).
+         */
         @Override
         public void close() {
+            if (stop) {
+                return;
+            }
             stop = true;
             thread.interrupt();
             try {
