@@ -220,10 +220,10 @@ final class FirstPlay {
                 this.originNanos = originNanos;
             }
 
-            /** True once playable (then it is never looked at again). */
-            boolean look() {
-                if (playableNanos >= 0) {
-                    return true;
+            /** True once playable (then it is never looked at again, nor once finished). */
+            synchronized boolean look() {
+                if (playableNanos >= 0 || finished) {
+                    return playableNanos >= 0;
                 }
                 Optional<String> m = FirstPlay.missing(dir);
                 if (m.isEmpty()) {
@@ -313,9 +313,11 @@ final class FirstPlay {
             synchronized (this) {
                 w = watches.get(key);
             }
-            if (w != null && !w.finished) {
-                w.look();
-                w.finished = true;
+            if (w != null) {
+                synchronized (w) {
+                    w.look();
+                    w.finished = true;
+                }
             }
             return millis(key);
         }

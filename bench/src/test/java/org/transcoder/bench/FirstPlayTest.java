@@ -114,6 +114,27 @@ class FirstPlayTest {
     }
 
     @Test
+    void finishLooksNowAndThenStopsLookingAtThatVideo() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        try (FirstPlay.Watcher w = FirstPlay.Watcher.start(10_000)) {
+            w.add("a", a, System.nanoTime());
+            playableVideo(a); // its READY record came before the watcher's next look
+            assertTrue(w.finish("a").orElseThrow() >= 0);
+            long first = w.millis("a").orElseThrow();
+            Thread.sleep(5);
+            assertEquals(Optional.of(first), w.finish("a")); // the time stays the first look's
+        }
+        Path b = Files.createDirectories(dir.resolve("b"));
+        try (FirstPlay.Watcher w = FirstPlay.Watcher.start(10_000)) {
+            w.add("b", b, System.nanoTime());
+            assertEquals(Optional.of(-1L), w.finish("b")); // FAILED: never playable
+            playableVideo(b);
+            w.close();
+            assertEquals(Optional.of(-1L), w.millis("b")); // finished: not looked at again
+        }
+    }
+
+    @Test
     void pollReturnsOnceThePlaylistsAreThereAndGivesUpAfterItsTimeout() throws Exception {
         Path v = Files.createDirectories(dir.resolve("v"));
         long origin = System.nanoTime();
