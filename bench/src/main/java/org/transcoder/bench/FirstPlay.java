@@ -168,14 +168,20 @@ final class FirstPlay {
         return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
-    /** A playlist's lines, empty when it is not (yet) readable. */
+    /**
+     * A playlist's lines, empty when it is not (yet) readable: missing, empty, or not ending with a
+     * line break (caught while being written in place; every writer ends its last line).
+     */
     private static Optional<List<String>> readLines(Path file) {
         try {
             if (!Files.isRegularFile(file)) {
                 return Optional.empty();
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(lines);
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (text.isEmpty() || !text.endsWith("\n")) {
+                return Optional.empty();
+            }
+            return Optional.of(text.lines().toList());
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // being replaced right now, or not text yet
         }

@@ -58,6 +58,9 @@ class FirstPlayTest {
         }
         assertEquals(Optional.of("no master playlist"), FirstPlay.missing(dir));
 
+        write("master.m3u8", MASTER.substring(0, MASTER.indexOf("360p/") + 2)); // being written
+        assertEquals(Optional.of("no master playlist"), FirstPlay.missing(dir));
+
         write("master.m3u8", MASTER);
         assertEquals(Optional.of("no media playlist audio/index.m3u8"), FirstPlay.missing(dir));
 
