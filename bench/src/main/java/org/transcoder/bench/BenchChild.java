@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.transcoder.media.TranscodeOptions;
 import org.transcoder.media.TranscodeResult;
@@ -146,8 +147,17 @@ public final class BenchChild implements Callable<Integer> {
         for (Task t : tasks) {
             long t0 = System.nanoTime();
             Files.createDirectories(Path.of(t.outDir()));
-            ProcessResult r = NativeProcess.run(t.command(), ff.environment(), Duration.ofHours(2));
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            ProcessResult r;
+            long ms;
+            Optional<Long> firstPlay;
+            // Time to first play: process start to playlists and segments on disk.
+            try (FirstPlay.Watcher w = FirstPlay.Watcher.start(FirstPlay.PERIOD_MILLIS)) {
+                w.add(t.name(), Path.of(t.outDir()), t0);
+                r = NativeProcess.run(t.command(), ff.environment(), Duration.ofHours(2));
+                ms = (System.nanoTime() - t0) / 1_000_000;
+                w.close();
+                firstPlay = w.millis(t.name());
+            }
             if (r.exitCode() != 0) {
                 throw new IllegalStateException(
                         "ffmpeg failed on " + t.name() + ": " + r.stderrTail());
@@ -160,7 +170,8 @@ public final class BenchChild implements Callable<Integer> {
                             ms,
                             "READY",
                             0,
-                            t.seconds()));
+                            t.seconds(),
+                            firstPlay.orElse(null)));
         }
         return clock.finish("cli-batch", items, info);
     }
@@ -186,8 +197,16 @@ public final class BenchChild implements Callable<Integer> {
         List<ChildResult.Item> items = new ArrayList<>();
         for (Task t : tasks) {
             long t0 = System.nanoTime();
-            TranscodeResult r = transcoder.transcode(Path.of(t.source()), Path.of(t.outDir()));
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            TranscodeResult r;
+            long ms;
+            Optional<Long> firstPlay;
+            try (FirstPlay.Watcher w = FirstPlay.Watcher.start(FirstPlay.PERIOD_MILLIS)) {
+                w.add(t.name(), Path.of(t.outDir()), t0);
+                r = transcoder.transcode(Path.of(t.source()), Path.of(t.outDir()));
+                ms = (System.nanoTime() - t0) / 1_000_000;
+                w.close();
+                firstPlay = w.millis(t.name());
+            }
             items.add(
                     new ChildResult.Item(
                             t.name(),
@@ -196,7 +215,8 @@ public final class BenchChild implements Callable<Integer> {
                             ms,
                             "READY",
                             r.chunkCount(),
-                            t.seconds()));
+                            t.seconds(),
+                            firstPlay.orElse(null)));
         }
         return clock.finish("media", items, info);
     }

@@ -58,14 +58,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--modes",
             split = ",",
-            description = "long-clip runs, in order, or none (default: ${DEFAULT-VALUE})",
+            description =
+                    "long-clip runs, in order (cli, cli-event, media-tN, job-pN, ...), or none"
+                            + " (default: ${DEFAULT-VALUE})",
             defaultValue = "cli,media-t2,media-t1,job-p1,job-p2")
     List<String> modes;
 
     @Option(
             names = "--batch-modes",
             split = ",",
-            description = "batch runs: cli, media-tN, job-pN, or none (default: ${DEFAULT-VALUE})",
+            description =
+                    "batch runs: cli, cli-event, media-tN, job-pN, or none (default:"
+                            + " ${DEFAULT-VALUE})",
             defaultValue = "cli,media-t2,job-p2")
     List<String> batchModes;
 
@@ -93,7 +97,9 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--clip-seconds",
-            description = "length of the long clip (default 120, quick 30)")
+            description =
+                    "length of the long clip (default 120, quick 30; 60 for the first-play target;"
+                            + " over 120: the 60 s clip stream-copied in a loop, e.g. 600)")
     Integer clipSeconds;
 
     @Option(names = "--batch-count", description = "short clips in the batch (default 20, quick 6)")
@@ -386,7 +392,9 @@ public final class BenchMain implements Callable<Integer> {
             if (!MODE.matcher(m).matches() || (!m.startsWith("cli") && !m.contains("-"))) {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
-                        "Unknown mode '" + m + "' (cli, media-tN[xM], job-pN[xM], each [@cK])");
+                        "Unknown mode '"
+                                + m
+                                + "' (cli, cli-event, media-tN[xM], job-pN[xM], each [@cK])");
             }
             if (m.startsWith("job-") && !JobRunner.available()) {
                 String note =
@@ -416,20 +424,34 @@ public final class BenchMain implements Callable<Integer> {
         ChildLauncher.Measured m;
         ChildResult child = null;
         int slots = 1;
+        Double firstPlay = null;
         if (mode.startsWith("cli")) {
             List<String> cmd =
                     pin(
                             mode,
                             CliBaseline.command(
-                                    FfmpegBinaries.get().ffmpeg(), clip, info, ladder, out));
+                                    FfmpegBinaries.get().ffmpeg(),
+                                    clip,
+                                    info,
+                                    ladder,
+                                    out,
+                                    CliBaseline.PlaylistType.ofMode(mode)));
             Files.createDirectories(out);
             Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
-            m =
-                    ChildLauncher.run(
-                            cmd,
-                            FfmpegBinaries.get().environment(),
-                            dir.resolve("log.txt"),
-                            sampleMs);
+            // Time to first play from the process start, watched from here (not the run's CPU).
+            try (FirstPlay.Watcher w = FirstPlay.Watcher.watch("long", out)) {
+                m =
+                        ChildLauncher.run(
+                                cmd,
+                                FfmpegBinaries.get().environment(),
+                                dir.resolve("log.txt"),
+                                sampleMs);
+                w.close();
+                firstPlay = seconds(w.millis("long").orElse(null));
+                if (firstPlay != null && firstPlay < 0) {
+                    log("  never playable: " + w.missing("long"));
+                }
+            }
             m.requireSuccess(mode);
             slots = cpusOf(mode) > 0 ? cpusOf(mode) : 2;
         } else {
@@ -447,6 +469,7 @@ public final class BenchMain implements Callable<Integer> {
             child =
                     BenchChild.JSON.readValue(
                             dir.resolve("result.json").toFile(), ChildResult.class);
+            firstPlay = seconds(child.items().get(0).firstPlayMillis());
         }
         double processWall = m.wallMillis() / 1000.0;
         double cpu = ProcStat.seconds(m.cpuTicks());
@@ -488,7 +511,15 @@ public final class BenchMain implements Callable<Integer> {
                 waited,
                 load,
                 video.toString(),
-                child == null ? Map.of() : child.info());
+                child == null ? Map.of() : child.info(),
+                firstPlay);
+    }
+
+    /** Milliseconds to first play as seconds (-1 stays never, null stays not measured). */
+    static Double seconds(Long firstPlayMillis) {
+        return firstPlayMillis == null
+                ? null
+                : firstPlayMillis < 0 ? -1.0 : firstPlayMillis / 1000.0;
     }
 
     private Results.Batch runBatch(String mode, int rep, List<Path> clips, Ladder ladder, Path dir)
@@ -502,7 +533,13 @@ public final class BenchMain implements Callable<Integer> {
             Path out = dir.resolve("out").resolve(name);
             List<String> cmd =
                     mode.startsWith("cli")
-                            ? CliBaseline.command(ff.ffmpeg(), c, info, ladder, out)
+                            ? CliBaseline.command(
+                                    ff.ffmpeg(),
+                                    c,
+                                    info,
+                                    ladder,
+                                    out,
+                                    CliBaseline.PlaylistType.ofMode(mode))
                             : null;
             tasks.add(
                     new BenchChild.Task(
@@ -729,12 +766,13 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /**
-     * cli | media-tN[xM] | job-pN[xM], each optionally @cK: the run's whole process tree pinned to
-     * the first K CPUs (taskset), a smaller machine for scaling runs.
+     * cli | cli-event | media-tN[xM] | job-pN[xM], each optionally @cK: the run's whole process
+     * tree pinned to the first K CPUs (taskset), a smaller machine for scaling runs. cli-event: the
+     * CLI with EVENT playlists (published while it runs).
      */
     static final java.util.regex.Pattern MODE =
             java.util.regex.Pattern.compile(
-                    "(cli|media|job)(?:-[tp](\\d+)(?:x(\\d+))?)?(?:@c(\\d+))?");
+                    "(cli(?:-event)?|media|job)(?:-[tp](\\d+)(?:x(\\d+))?)?(?:@c(\\d+))?");
 
     /** CPUs a mode is pinned to, 0: the whole machine. */
     static int cpusOf(String mode) {
@@ -813,7 +851,8 @@ public final class BenchMain implements Callable<Integer> {
                             om,
                             base == null ? 1.0 : om / base.opCpuMedian(),
                             Stats.median(rss),
-                            rs.get(0).rungBytes());
+                            rs.get(0).rungBytes(),
+                            firstPlayMedian(rs));
             if (mode.equals("cli")) {
                 base = s;
             }
@@ -823,6 +862,23 @@ public final class BenchMain implements Callable<Integer> {
             notes.add("No cli run: ratios are against nothing (1.0).");
         }
         return out;
+    }
+
+    /**
+     * Median time to first play over the runs that could play; -1 when none could; null when no run
+     * measured it.
+     */
+    static Double firstPlayMedian(List<Results.Run> runs) {
+        List<Double> measured =
+                runs.stream()
+                        .map(Results.Run::firstPlaySeconds)
+                        .filter(java.util.Objects::nonNull)
+                        .toList();
+        if (measured.isEmpty()) {
+            return null;
+        }
+        List<Double> played = measured.stream().filter(v -> v >= 0).toList();
+        return played.isEmpty() ? -1.0 : Stats.median(played);
     }
 
     private String command() {

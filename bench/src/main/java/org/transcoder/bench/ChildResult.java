@@ -36,7 +36,9 @@ record ChildResult(
 
     /**
      * @param submitMillis ms after the operation start when the video was handed in
-     * @param latencyMillis handed in to completion
+     * @param latencyMillis handed in to completion (the job: to its READY or FAILED record)
+     * @param firstPlayMillis handed in to first play ({@link FirstPlay}): -1 if it never could
+     *     play, null where not measured (the load run, results of before it was measured)
      */
     record Item(
             String name,
@@ -45,5 +47,18 @@ record ChildResult(
             long latencyMillis,
             String status,
             int chunks,
-            double seconds) {}
+            double seconds,
+            Long firstPlayMillis) {
+
+        Item(
+                String name,
+                String outputDir,
+                long submitMillis,
+                long latencyMillis,
+                String status,
+                int chunks,
+                double seconds) {
+            this(name, outputDir, submitMillis, latencyMillis, status, chunks, seconds, null);
+        }
+    }
 }

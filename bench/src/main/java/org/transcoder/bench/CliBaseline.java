@@ -18,6 +18,12 @@ import org.transcoder.media.probe.VideoStreamInfo;
  * options (preset, profile, capped CRF, maxrate/bufsize, keyframes forced every 2 s, no scene cut),
  * AAC 128k stereo, and writes HLS fMP4 (4 s segments, a master playlist). The pieces come from the
  * media module itself, so both sides do the same work.
+ *
+ * <p>Two playlist types: {@link PlaylistType#VOD} (mode {@code cli}, the baseline of every ratio)
+ * and {@link PlaylistType#EVENT} (mode {@code cli-event}): the same command with {@code
+ * -hls_playlist_type event}, so that ffmpeg publishes the master and growing media playlists while
+ * it encodes (they end with {@code #EXT-X-ENDLIST} once it is done): what a team would run for an
+ * early first play.
  */
 final class CliBaseline {
 
@@ -26,12 +32,37 @@ final class CliBaseline {
 
     private CliBaseline() {}
 
+    /** The value of {@code -hls_playlist_type}. */
+    enum PlaylistType {
+        VOD,
+        EVENT;
+
+        String option() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** cli-event (and cli-event@cK): EVENT playlists; every other CLI mode: VOD. */
+        static PlaylistType ofMode(String mode) {
+            return mode.startsWith("cli-event") ? EVENT : VOD;
+        }
+    }
+
     static List<Rendition> renditions(MediaInfo info, Ladder ladder) {
         return EncodeSpec.forSource(info.video().orElseThrow(), ladder).renditions();
     }
 
     static List<String> command(
             Path ffmpeg, Path source, MediaInfo info, Ladder ladder, Path outDir) {
+        return command(ffmpeg, source, info, ladder, outDir, PlaylistType.VOD);
+    }
+
+    static List<String> command(
+            Path ffmpeg,
+            Path source,
+            MediaInfo info,
+            Ladder ladder,
+            Path outDir,
+            PlaylistType playlistType) {
         VideoStreamInfo video = info.video().orElseThrow();
         EncodeSpec spec = EncodeSpec.forSource(video, ladder);
         List<Rendition> rungs = spec.renditions();
@@ -76,7 +107,7 @@ final class CliBaseline {
                         "-hls_time",
                         Integer.toString(SEGMENT_SECONDS),
                         "-hls_playlist_type",
-                        "vod",
+                        playlistType.option(),
                         "-hls_segment_type",
                         "fmp4",
                         "-hls_flags",

@@ -63,10 +63,43 @@ final class Inputs {
         this.dir = dir;
     }
 
-    /** The long clip: BBB looped, scaled to 1920x1080, 30 fps, x264 CRF 18, 2 s GOP, AAC. */
+    /** Longer clips than this are the {@link #LOOP_BASE_SECONDS} clip stream-copied in a loop. */
+    static final int MAX_ENCODED_SECONDS = 120;
+
+    /** The clip a long one loops: 30 whole 2 s GOPs, so every join is on a keyframe. */
+    static final int LOOP_BASE_SECONDS = 60;
+
+    /**
+     * The long clip: BBB looped, scaled to 1920x1080, 30 fps, x264 CRF 18, 2 s GOP, AAC. Longer
+     * than {@link #MAX_ENCODED_SECONDS} (a 10-minute clip, say): the {@link #LOOP_BASE_SECONDS}
+     * clip repeated by stream copy ({@code -stream_loop N -c copy -t SECONDS}), seconds of work
+     * instead of minutes of encoding, the same picture every minute.
+     */
     Path longClip(int seconds) throws IOException {
         Path out = dir.resolve(String.format(Locale.ROOT, "bbb_1080p30_%ds.mp4", seconds));
         if (Files.isRegularFile(out)) {
+            return out;
+        }
+        if (seconds > MAX_ENCODED_SECONDS) {
+            Path base = longClip(LOOP_BASE_SECONDS);
+            int loops = (seconds + LOOP_BASE_SECONDS - 1) / LOOP_BASE_SECONDS - 1;
+            generate(
+                    List.of(
+                            "-stream_loop",
+                            Integer.toString(loops),
+                            "-i",
+                            base.toString(),
+                            "-map",
+                            "0:v:0",
+                            "-map",
+                            "0:a:0",
+                            "-c",
+                            "copy",
+                            "-t",
+                            Integer.toString(seconds),
+                            "-movflags",
+                            "+faststart"),
+                    out);
             return out;
         }
         List<String> args =

@@ -62,9 +62,14 @@ final class JobRunner {
                         info,
                         sources(tasks, warmup));
         long t0 = System.nanoTime();
-        try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
+        try (LocalPipeline pipeline = LocalPipeline.start(settings);
+                FirstPlay.Watcher firstPlay = FirstPlay.Watcher.start(FirstPlay.PERIOD_MILLIS)) {
             info.put("pipelineStartMillis", Long.toString(ms(t0)));
             List<ChildResult.Item> items = new ArrayList<>();
+            // Time to first play of each measured video: from its upload event to the moment its
+            // master and every media playlist it names list a segment that is on disk (whether
+            // the job publishes them early or only with READY).
+            List<String> watched = new ArrayList<>();
             if (warmup != null) {
                 long w = System.nanoTime();
                 VideoRecord r = submitAndAwait(pipeline, "warmup", warmup);
@@ -77,8 +82,20 @@ final class JobRunner {
                     if (t.seconds() < 2.5) {
                         long s = System.nanoTime();
                         String id = "lat" + (n++) + "-" + t.name();
+                        firstPlay.add(id, videoDir(pipeline, id), s);
+                        watched.add(id);
                         VideoRecord r = submitAndAwait(pipeline, id, Path.of(t.source()));
-                        items.add(item("latency:" + t.name(), pipeline, id, 0, ms(s), r, t));
+                        long latency = ms(s);
+                        items.add(
+                                item(
+                                        "latency:" + t.name(),
+                                        pipeline,
+                                        id,
+                                        0,
+                                        latency,
+                                        r,
+                                        t,
+                                        firstPlayMillis(firstPlay, id)));
                     }
                 }
             }
@@ -101,14 +118,29 @@ final class JobRunner {
             if (!concurrent) {
                 for (BenchChild.Task t : tasks) {
                     long s = System.nanoTime();
+                    firstPlay.add(t.name(), videoDir(pipeline, t.name()), s);
+                    watched.add(t.name());
                     VideoRecord r = submitAndAwait(pipeline, t.name(), Path.of(t.source()));
-                    items.add(item(t.name(), pipeline, t.name(), clock.sinceStart(s), ms(s), r, t));
+                    long latency = ms(s);
+                    items.add(
+                            item(
+                                    t.name(),
+                                    pipeline,
+                                    t.name(),
+                                    clock.sinceStart(s),
+                                    latency,
+                                    r,
+                                    t,
+                                    firstPlayMillis(firstPlay, t.name())));
                 }
             } else {
                 Map<String, Long> submitted = new LinkedHashMap<>();
                 Map<String, BenchChild.Task> byId = new HashMap<>();
                 for (BenchChild.Task t : tasks) {
-                    submitted.put(t.name(), System.nanoTime());
+                    long s = System.nanoTime();
+                    firstPlay.add(t.name(), videoDir(pipeline, t.name()), s);
+                    watched.add(t.name());
+                    submitted.put(t.name(), s);
                     byId.put(t.name(), t);
                     pipeline.submit(
                             UploadEvent.of(t.name(), Path.of(t.source()).toUri().toString()));
@@ -126,6 +158,7 @@ final class JobRunner {
                         }
                     }
                 }
+                firstPlay.close(); // every video is terminal: one last look at those not seen
                 Map<String, VideoRecord> last = new HashMap<>();
                 for (VideoRecord r : pipeline.completionRecords()) {
                     if (isTerminal(r)) {
@@ -143,7 +176,14 @@ final class JobRunner {
                                     clock.sinceStart(e.getValue()),
                                     latency,
                                     last.get(id),
-                                    byId.get(id)));
+                                    byId.get(id),
+                                    firstPlayMillis(firstPlay, id)));
+                }
+            }
+            firstPlay.close();
+            for (String id : watched) {
+                if (firstPlay.millis(id).orElse(-1L) < 0) {
+                    info.put("firstPlayMissing:" + id, firstPlay.missing(id));
                 }
             }
             info.put("jvmThreadCpuDuringOp", ThreadCpu.top(ThreadCpu.since(threadsBefore), 12));
@@ -210,9 +250,36 @@ final class JobRunner {
         return o;
     }
 
+    /**
+     * Sends the upload event and waits for the video's READY or FAILED record (records of any other
+     * status on the completions topic, such as an early "playable" one, are passed over).
+     */
     static VideoRecord submitAndAwait(LocalPipeline pipeline, String id, Path source) {
         pipeline.submit(UploadEvent.of(id, source.toAbsolutePath().toUri().toString()));
-        return pipeline.awaitTerminal(id, TIMEOUT);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        VideoRecord r = pipeline.awaitTerminal(id, TIMEOUT);
+        while (!isTerminal(r)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "No READY or FAILED record for " + id + " within " + TIMEOUT);
+            }
+            for (VideoRecord c : pipeline.completionRecords()) {
+                if (c.getVideoId().equals(id) && isTerminal(c)) {
+                    r = c;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Where the job writes a video's renditions (the file:// output root). */
+    static Path videoDir(LocalPipeline pipeline, String id) {
+        return pipeline.outputRoot().resolve("videos").resolve(id);
+    }
+
+    /** The video is terminal: one last look, then its time to first play (-1: never). */
+    private static Long firstPlayMillis(FirstPlay.Watcher watcher, String id) {
+        return watcher.finish(id).orElse(null);
     }
 
     static boolean isTerminal(VideoRecord r) {
@@ -226,7 +293,8 @@ final class JobRunner {
             long submitMillis,
             long latencyMillis,
             VideoRecord r,
-            BenchChild.Task t) {
+            BenchChild.Task t,
+            Long firstPlayMillis) {
         String status =
                 r == null
                         ? "MISSING"
@@ -235,12 +303,13 @@ final class JobRunner {
                                 : r.getStatus() + " " + r.getReasonCode() + ": " + r.getMessage();
         return new ChildResult.Item(
                 name,
-                pipeline.outputRoot().resolve("videos").resolve(id).toString(),
+                videoDir(pipeline, id).toString(),
                 submitMillis,
                 latencyMillis,
                 status,
                 0,
-                t.seconds());
+                t.seconds(),
+                firstPlayMillis);
     }
 
     private static long ms(long startNanos) {

@@ -26,6 +26,7 @@ final class Report {
             bytesAndQuality(md, r);
         }
         batch(md, r);
+        firstPlay(md, r);
         if (r.clip() != null) {
             targets(md, r);
             timelines(md, r);
@@ -70,13 +71,18 @@ final class Report {
         md.append("## Inputs\n\n");
         md.append(
                 f(
-                        "- Long clip: `%s`, %.2f s, %dx%d @ %.2f fps, %.1f MB (BBB 720p looped, scaled to 1080p30, x264 CRF 18, 2 s GOP, AAC). Ladder for it: %s.\n",
+                        "- Long clip: `%s`, %.2f s, %dx%d @ %.2f fps, %.1f MB (BBB 720p looped, scaled to 1080p30, x264 CRF 18, 2 s GOP, AAC%s). Ladder for it: %s.\n",
                         in.file(),
                         in.seconds(),
                         in.width(),
                         in.height(),
                         in.fps(),
                         in.bytes() / 1e6,
+                        in.seconds() > Inputs.MAX_ENCODED_SECONDS + 1
+                                ? f(
+                                        "; longer than %d s: the %d s clip stream-copied in a loop",
+                                        Inputs.MAX_ENCODED_SECONDS, Inputs.LOOP_BASE_SECONDS)
+                                : "",
                         String.join(", ", in.rungs())));
         if (!r.batches().isEmpty()) {
             Results.Batch b = r.batches().get(0);
@@ -336,7 +342,7 @@ final class Report {
         boolean cliBatch = r.batches().stream().anyMatch(b -> b.mode().equals("cli"));
         double cliVpm = batchMedian(r, "cli", Results.Batch::videosPerMinute);
         for (String mode : batchModes(r)) {
-            if (mode.equals("cli") || !cliBatch) {
+            if (mode.startsWith("cli") || !cliBatch) {
                 continue;
             }
             double vpm = batchMedian(r, mode, Results.Batch::videosPerMinute);
@@ -361,8 +367,198 @@ final class Report {
                 scaling(md, r, s.mode(), two);
             }
         }
+        firstPlayTarget(md, r);
         md.append(
                 "| 16-core scaling curve | media path | bench/device/RESULTS.md (measured on a lent 16-core machine, not by this harness run) | see there |\n\n");
+    }
+
+    /** The first-play target is stated for a 60 s 1080p clip and the job at parallelism 2. */
+    static final double FIRST_PLAY_TARGET_SECONDS = 5;
+
+    static final double FIRST_PLAY_TARGET_CLIP_SECONDS = 60;
+
+    private static void firstPlayTarget(StringBuilder md, Results r) {
+        String target =
+                f(
+                        "time to first play ≤ %.0f s (%.0f s 1080p, p2)",
+                        FIRST_PLAY_TARGET_SECONDS, FIRST_PLAY_TARGET_CLIP_SECONDS);
+        Optional<Results.ModeSummary> s = summary(r, "job-p2");
+        if (s.isEmpty() || s.get().firstPlayMedian() == null) {
+            md.append("| ").append(target).append(" | ").append(label("job-p2"));
+            md.append(" | not run (or not measured) | - |\n");
+            return;
+        }
+        double fp = s.get().firstPlayMedian();
+        StringBuilder measured = new StringBuilder();
+        measured.append(
+                fp < 0
+                        ? "never playable before the end"
+                        : f("median %.2f s over %d rep(s)", fp, s.get().reps()));
+        measured.append(f(" (READY median %.2f s)", s.get().wallMedian()));
+        for (String reference : List.of("cli-event", "cli")) {
+            summary(r, reference)
+                    .filter(c -> c.firstPlayMedian() != null)
+                    .ifPresent(
+                            c ->
+                                    measured.append(
+                                            f(
+                                                    "; %s: %s%s",
+                                                    label(reference),
+                                                    seconds(c.firstPlayMedian()),
+                                                    c.firstPlayMedian() < 0 ? "" : " s")));
+        }
+        boolean targetClip =
+                Math.abs(r.clip().seconds() - FIRST_PLAY_TARGET_CLIP_SECONDS) <= 1
+                        && r.clip().height() == 1080;
+        String verdict =
+                targetClip
+                        ? verdict(fp >= 0 && fp <= FIRST_PLAY_TARGET_SECONDS)
+                        : f(
+                                "not judged: the clip is %.0f s %dp (`--clip-seconds %.0f`)",
+                                r.clip().seconds(),
+                                r.clip().height(),
+                                FIRST_PLAY_TARGET_CLIP_SECONDS);
+        md.append(f("| %s | %s | %s | %s |\n", target, label("job-p2"), measured, verdict));
+    }
+
+    /**
+     * Time to first play ({@link FirstPlay}): the long clip per run (median over repetitions) and
+     * every video of each batch run, beside its time to READY.
+     */
+    private static void firstPlay(StringBuilder md, Results r) {
+        boolean longClip =
+                r.clip() != null && r.summary().stream().anyMatch(s -> s.firstPlayMedian() != null);
+        List<Results.Batch> batches =
+                r.batches().stream()
+                        .filter(b -> b.items().stream().anyMatch(i -> i.firstPlayMillis() != null))
+                        .toList();
+        if (!longClip && batches.isEmpty()) {
+            return;
+        }
+        md.append("## Time to first play\n\n");
+        md.append(
+                "From the upload event (job) or the process start (cli) or the `transcode` call"
+                        + " (media) until a player could start: the master playlist and every"
+                        + " media playlist it names (each rung's, the audio's) are readable from"
+                        + " the output directory and each lists at least one segment that exists"
+                        + " with bytes in it (and its init segment). Looked at every ");
+        md.append(FirstPlay.PERIOD_MILLIS)
+                .append(
+                        " ms from a thread of its own while the run goes (and once more at its"
+                                + " end), so a time is late by at most one period. *done*: the"
+                                + " run's wall (job: the READY record). A run that publishes the"
+                                + " master only with READY has its first play at about its"
+                                + " done; one that publishes EVENT playlists early (`cli-event`)"
+                                + " plays long before.\n\n");
+        if (longClip) {
+            md.append(f("Long clip (%.0f s):\n\n", r.clip().seconds()));
+            md.append(
+                    "| run | reps | first play min / median (s) | done median (s) | first play /"
+                            + " done | first play per rep (s) |\n");
+            md.append("|---|---|---|---|---|---|\n");
+            for (Results.ModeSummary s : r.summary()) {
+                if (s.firstPlayMedian() == null) {
+                    continue;
+                }
+                List<Double> each =
+                        r.runs().stream()
+                                .filter(x -> x.mode().equals(s.mode()))
+                                .map(Results.Run::firstPlaySeconds)
+                                .toList();
+                List<Double> played = each.stream().filter(v -> v != null && v >= 0).toList();
+                double fp = s.firstPlayMedian();
+                md.append(
+                        f(
+                                "| %s | %d | %s / %s | %.2f | %s | %s |\n",
+                                label(s.mode()),
+                                s.reps(),
+                                played.isEmpty() ? "never" : f("%.2f", Stats.min(played)),
+                                seconds(fp),
+                                s.wallMedian(),
+                                fp < 0 ? "-" : f("%.2f", fp / s.wallMedian()),
+                                String.join(", ", each.stream().map(Report::seconds).toList())));
+            }
+            md.append('\n');
+        }
+        if (!batches.isEmpty()) {
+            md.append(
+                    "Batch, per video: first play / READY (s), from the video's upload event (job:"
+                            + " all sent at once; `latency:` rows: the 2 s clips sent one at a"
+                            + " time to the idle pipeline before) or its process start (cli,"
+                            + " one after another). Median: over the batch's videos (not the"
+                            + " `latency:` rows), those that could play.\n\n");
+            md.append("| video | s |");
+            batches.forEach(
+                    b ->
+                            md.append(' ')
+                                    .append(label(b.mode()))
+                                    .append(
+                                            r.batches().stream().anyMatch(x -> x.rep() > 1)
+                                                    ? " rep " + b.rep()
+                                                    : "")
+                                    .append(" |"));
+            md.append("\n|---|---|");
+            batches.forEach(b -> md.append("---|"));
+            md.append('\n');
+            Map<String, Double> names = new java.util.LinkedHashMap<>();
+            batches.forEach(b -> b.items().forEach(i -> names.putIfAbsent(i.name(), i.seconds())));
+            names.forEach(
+                    (name, sec) -> {
+                        md.append(f("| %s | %.1f |", name, sec));
+                        for (Results.Batch b : batches) {
+                            Optional<ChildResult.Item> item =
+                                    b.items().stream()
+                                            .filter(i -> i.name().equals(name))
+                                            .findFirst();
+                            md.append(' ')
+                                    .append(item.map(Report::firstPlayAndReady).orElse("-"))
+                                    .append(" |");
+                        }
+                        md.append('\n');
+                    });
+            md.append("| median | |");
+            for (Results.Batch b : batches) {
+                List<ChildResult.Item> measured =
+                        b.items().stream().filter(i -> !i.name().startsWith("latency:")).toList();
+                List<Double> fp =
+                        measured.stream()
+                                .map(ChildResult.Item::firstPlayMillis)
+                                .filter(v -> v != null && v >= 0)
+                                .map(v -> v / 1000.0)
+                                .toList();
+                List<Double> ready =
+                        measured.stream()
+                                .filter(i -> "READY".equals(i.status()))
+                                .map(i -> i.latencyMillis() / 1000.0)
+                                .toList();
+                md.append(
+                        f(
+                                " %s / %s |",
+                                fp.isEmpty() ? "-" : f("%.2f", Stats.median(fp)),
+                                ready.isEmpty() ? "-" : f("%.2f", Stats.median(ready))));
+            }
+            md.append("\n\n");
+        }
+    }
+
+    /** "4.10 / 9.87": time to first play and to READY of one video of a batch. */
+    private static String firstPlayAndReady(ChildResult.Item i) {
+        String fp =
+                i.firstPlayMillis() == null
+                        ? "-"
+                        : i.firstPlayMillis() < 0
+                                ? "never"
+                                : f("%.2f", i.firstPlayMillis() / 1000.0);
+        String ready =
+                "READY".equals(i.status())
+                        ? f("%.2f", i.latencyMillis() / 1000.0)
+                        : i.status().split(" ")[0];
+        return fp + " / " + ready;
+    }
+
+    /** A time to first play in seconds: "-" not measured, "never", or the value. */
+    static String seconds(Double firstPlay) {
+        return firstPlay == null ? "-" : firstPlay < 0 ? "never" : f("%.2f", firstPlay);
     }
 
     private static void scaling(StringBuilder md, Results r, String one, String two) {
@@ -834,6 +1030,7 @@ final class Report {
     static String label(String mode) {
         return switch (mode) {
             case "cli" -> "ffmpeg CLI (baseline)";
+            case "cli-event" -> "ffmpeg CLI, EVENT playlists";
             default -> {
                 int x = BenchMain.x264ThreadsOf(mode);
                 int cpus = BenchMain.cpusOf(mode);
@@ -842,6 +1039,9 @@ final class Report {
                                 + (cpus > 0 ? ", pinned to " + cpus + " CPU(s)" : "");
                 if (mode.startsWith("cli@")) {
                     yield "ffmpeg CLI" + suffix;
+                }
+                if (mode.startsWith("cli-event@")) {
+                    yield "ffmpeg CLI, EVENT playlists" + suffix;
                 }
                 if (mode.startsWith("media-t")) {
                     yield "media whole-file, " + BenchMain.slotsOf(mode) + " at once" + suffix;

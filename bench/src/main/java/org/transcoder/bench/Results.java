@@ -49,6 +49,10 @@ record Results(
      * @param opCpuSeconds CPU of the tree during the operation only (as reported by the run's JVM)
      * @param foreignCpuSeconds CPU other processes of the machine took while the run ran (others
      *     working on the same machine): the interference to read the numbers with
+     * @param firstPlaySeconds time to first play ({@link FirstPlay}): from the process start (cli)
+     *     or the transcode call (media) or the upload event (job) until the master and every media
+     *     playlist it names list a segment that is on disk; -1: never; null: not measured (results
+     *     of before it was)
      */
     record Run(
             String mode,
@@ -69,8 +73,13 @@ record Results(
             double quietWaitSeconds,
             double loadAverageAtStart,
             String outputDir,
-            Map<String, String> info) {}
+            Map<String, String> info,
+            Double firstPlaySeconds) {}
 
+    /**
+     * @param firstPlayMedian median time to first play over the repetitions that could play, -1
+     *     when none could, null when not measured
+     */
     record ModeSummary(
             String mode,
             int reps,
@@ -84,7 +93,8 @@ record Results(
             double opCpuMedian,
             double opCpuRatio,
             double peakRssMedianMiB,
-            Map<String, Long> rungBytes) {}
+            Map<String, Long> rungBytes,
+            Double firstPlayMedian) {}
 
     record Batch(
             String mode,
