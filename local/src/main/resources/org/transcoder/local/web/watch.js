@@ -56,14 +56,21 @@
   }
 
   function hlsEngine() {
-    hls = new Hls({ enableWorker: true });
+    // A video still encoded has EVENT playlists, which hls.js plays as live: Infinity as the
+    // media duration while they grow keeps the element from reaching an "end" at the last
+    // segment listed so far (the seek bar then goes by what is seekable); ENDLIST gives the real
+    // duration.
+    hls = new Hls({ enableWorker: true, liveDurationInfinity: true });
     const e = {
       levels: function () {
         return hls.levels.map(function (l, i) {
           return { index: i, width: l.width, height: l.height, bitrate: l.bitrate };
         });
       },
-      choose: function (index) { hls.currentLevel = index; }, // -1 is Auto
+      // A smooth switch: the chosen rung from the next segment on, the buffer kept (an
+      // immediate switch flushes it, and hls.js then takes a stall at the edge of a video still
+      // encoded for a stalled start and seeks back to its start); -1 is Auto.
+      choose: function (index) { hls.nextLevel = index; },
       auto: function () { return hls.autoLevelEnabled; }
     };
     hls.on(Hls.Events.MANIFEST_PARSED, function () { buildQualityMenu(); });
@@ -138,16 +145,23 @@
     play.textContent = '\u25B6';
     play.setAttribute('aria-label', 'Play');
   });
+  // The length so far: the duration, or while the video is still encoded what is seekable.
+  function length() {
+    if (isFinite(video.duration)) { return video.duration; }
+    const s = video.seekable;
+    return s.length > 0 ? s.end(s.length - 1) : 0;
+  }
   video.addEventListener('durationchange', function () {
-    seek.max = isFinite(video.duration) ? video.duration : 0;
+    seek.max = length();
     updateTime();
   });
   video.addEventListener('timeupdate', function () {
+    if (!isFinite(video.duration)) { seek.max = length(); }
     if (!seeking) { seek.value = video.currentTime; }
     updateTime();
   });
   function updateTime() {
-    time.textContent = clock(video.currentTime) + ' / ' + clock(video.duration);
+    time.textContent = clock(video.currentTime) + ' / ' + clock(length());
   }
   mute.addEventListener('click', function () {
     video.muted = !video.muted;

@@ -51,6 +51,22 @@ public final class GeneratedMedia {
     }
 
     /**
+     * 30 s, 854x480, 30 fps H.264 High, a keyframe every 2 s, AAC stereo: a ladder (480p, 360p,
+     * 240p) that 2 cores encode a few times faster than it plays.
+     */
+    public static Path clip30s480p30Gop2s() {
+        return generate(
+                "30s_480p30_gop2s_aac.mp4",
+                args(
+                        "-f lavfi -i testsrc2=size=854x480:rate=30:duration=30",
+                        "-f lavfi -i sine=frequency=440:beep_factor=4:duration=30:sample_rate=48000",
+                        "-filter_complex [0:v]noise=alls=6:allf=t[v] -map [v] -map 1:a",
+                        X264,
+                        "-profile:v high -g 60 -keyint_min 60 -sc_threshold 0",
+                        "-c:a aac -ac 2 -b:a 128k -movflags +faststart"));
+    }
+
+    /**
      * 60 s, 640x360, 30 fps H.264 with exactly one keyframe (the first), AAC stereo: the
      * screen-recording case where chunks cannot be cut at source keyframes.
      */
