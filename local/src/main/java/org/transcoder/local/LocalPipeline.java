@@ -102,6 +102,21 @@ public final class LocalPipeline implements AutoCloseable {
         }
 
         /**
+         * Two encode slots, no dashboard, outputs in the embedded S3 and uploads from its bucket's
+         * {@code uploads/}, checkpoints every second: the pipeline the in-JVM tests drive.
+         */
+        public static Settings inBucket(Path workDir, Map<String, String> extraJobOptions) {
+            return new Settings(
+                    workDir,
+                    2,
+                    -1,
+                    false,
+                    List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
+                    Duration.ofSeconds(1),
+                    extraJobOptions);
+        }
+
+        /**
          * Checkpoints every second: completion records become visible when a checkpoint commits
          * their Kafka transaction (measured: 2 s clips took 2.0 or 4.0 s at a 2 s interval, 1.0 to
          * 3.0 s at 1 s), and the idle pipeline's CPU did not change measurably (0.073 vs 0.076).

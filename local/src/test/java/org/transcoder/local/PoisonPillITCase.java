@@ -125,13 +125,8 @@ class PoisonPillITCase {
                 };
         pipeline =
                 LocalPipeline.start(
-                        new LocalPipeline.Settings(
+                        LocalPipeline.Settings.inBucket(
                                 work,
-                                2,
-                                -1,
-                                false,
-                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
-                                Duration.ofSeconds(1),
                                 Map.of(
                                         TranscodeJobConfig.TRANSACTION_TIMEOUT.key(),
                                         TRANSACTION_TIMEOUT.toMillis() + " ms")),

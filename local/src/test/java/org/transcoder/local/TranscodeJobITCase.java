@@ -63,14 +63,7 @@ class TranscodeJobITCase {
     void startPipelineAndUpload() throws Exception {
         pipeline =
                 LocalPipeline.start(
-                        new LocalPipeline.Settings(
-                                work,
-                                2,
-                                -1,
-                                false,
-                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
-                                Duration.ofSeconds(1),
-                                Map.of()),
+                        LocalPipeline.Settings.inBucket(work, Map.of()),
                         conf -> {
                             metrics.addToConfiguration(conf);
                             conf.setString("parallelism.default", "2"); // every operator twice

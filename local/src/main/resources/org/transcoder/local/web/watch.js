@@ -67,10 +67,18 @@
           return { index: i, width: l.width, height: l.height, bitrate: l.bitrate };
         });
       },
-      // A smooth switch: the chosen rung from the next segment on, the buffer kept (an
-      // immediate switch flushes it, and hls.js then takes a stall at the edge of a video still
-      // encoded for a stalled start and seeks back to its start); -1 is Auto.
-      choose: function (index) { hls.nextLevel = index; },
+      // -1 is Auto. A whole video switches at once (the buffer ahead is refetched). One still
+      // encoded (EVENT playlists, live to hls.js) switches from the next segment on, the buffer
+      // kept: after an immediate switch hls.js took the next stall at the edge of what is
+      // encoded for a stalled start, and sought back to the video's start.
+      choose: function (index) {
+        const level = hls.levels[hls.currentLevel];
+        if (level && level.details && level.details.live) {
+          hls.nextLevel = index;
+        } else {
+          hls.currentLevel = index;
+        }
+      },
       auto: function () { return hls.autoLevelEnabled; }
     };
     hls.on(Hls.Events.MANIFEST_PARSED, function () { buildQualityMenu(); });

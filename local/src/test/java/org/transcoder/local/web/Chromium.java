@@ -85,6 +85,47 @@ final class Chromium {
         }
     }
 
+    /**
+     * Runs {@code script} on the watch page, with {@code video} and {@code player} (its elements)
+     * in scope; returns what the script returns.
+     */
+    static Object script(WebDriver browser, String script) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                        "const video = document.getElementById('video');"
+                                + " const player = document.getElementById('player'); "
+                                + script);
+    }
+
+    /** A number the page's {@code expression} gives (see {@link #script}). */
+    static double number(WebDriver browser, String expression) {
+        return ((Number) script(browser, "return " + expression + ";")).doubleValue();
+    }
+
+    /**
+     * Waits until {@code expression} gives a number {@code done} accepts; returns it, or fails with
+     * the last value, the page's error and its console.
+     */
+    static double awaitNumber(
+            WebDriver browser,
+            String expression,
+            java.util.function.DoublePredicate done,
+            Duration timeout) {
+        double[] last = {Double.NaN};
+        try {
+            new WebDriverWait(browser, timeout, Duration.ofMillis(50))
+                    .until(
+                            b -> {
+                                last[0] = number(browser, expression);
+                                return done.test(last[0]);
+                            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(
+                    expression + " stayed " + last[0] + "; " + console(browser), e);
+        }
+        return last[0];
+    }
+
     /** What the page wrote to its console, one line per entry. */
     static String console(WebDriver browser) {
         StringBuilder b = new StringBuilder("browser console:");

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.transcoder.connectors.events.VideoRecord;
@@ -161,17 +160,16 @@ class EveryLadderPlaysITCase {
                                                     > 0);
         } catch (org.openqa.selenium.TimeoutException e) {
             Object state =
-                    ((JavascriptExecutor) browser)
-                            .executeScript(
-                                    "const v = document.getElementById('video');"
-                                            + " const b = v.buffered; let r = [];"
-                                            + " for (let i = 0; i < b.length; i++)"
-                                            + " r.push(b.start(i) + '-' + b.end(i));"
-                                            + " return 'currentTime=' + v.currentTime + ' ended='"
-                                            + " + v.ended + ' paused=' + v.paused + ' readyState='"
-                                            + " + v.readyState + ' duration=' + v.duration"
-                                            + " + ' frames=' + v.getVideoPlaybackQuality()"
-                                            + ".totalVideoFrames + ' buffered=' + r.join(',');");
+                    Chromium.script(
+                            browser,
+                            "const v = video; const b = v.buffered; let r = [];"
+                                    + " for (let i = 0; i < b.length; i++)"
+                                    + " r.push(b.start(i) + '-' + b.end(i));"
+                                    + " return 'currentTime=' + v.currentTime + ' ended='"
+                                    + " + v.ended + ' paused=' + v.paused + ' readyState='"
+                                    + " + v.readyState + ' duration=' + v.duration"
+                                    + " + ' frames=' + v.getVideoPlaybackQuality()"
+                                    + ".totalVideoFrames + ' buffered=' + r.join(',');");
             throw new AssertionError(
                     clip
                             + " did not play with "
@@ -189,13 +187,7 @@ class EveryLadderPlaysITCase {
     }
 
     private double number(String expression) {
-        Object v =
-                ((JavascriptExecutor) browser)
-                        .executeScript(
-                                "const video = document.getElementById('video'); return "
-                                        + expression
-                                        + ";");
-        return ((Number) v).doubleValue();
+        return Chromium.number(browser, expression);
     }
 
     /** Ids are [A-Za-z0-9_-]: the file name with its dot. */

@@ -24,10 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
@@ -57,6 +55,7 @@ class ProgressivePlaybackITCase {
     private static final long SWITCH_GRACE_MILLIS = 3_000;
 
     @TempDir static Path work;
+    private PipelineOrigin origin;
     private LocalPipeline pipeline;
     private MetadataCatalog catalog;
     private WatchServer server;
@@ -77,21 +76,15 @@ class ProgressivePlaybackITCase {
     @BeforeAll
     void start() throws Exception {
         browser = Chromium.start();
-        pipeline =
-                LocalPipeline.start(
-                        new LocalPipeline.Settings(
-                                work,
-                                2,
-                                -1,
-                                false,
-                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
-                                Duration.ofSeconds(1),
-                                // 4 s chunks after the 2 s first one: on 2 cores the ladder of
-                                // this 480p clip is encoded a few times faster than it plays.
-                                Map.of(TranscodeJobConfig.CHUNK_SECONDS.key(), "4")));
+        // 4 s chunks after the 2 s first one: on 2 cores the ladder of this 480p clip is encoded
+        // a few times faster than it plays.
+        origin =
+                PipelineOrigin.start(
+                        work, Map.of(TranscodeJobConfig.CHUNK_SECONDS.key(), "4"), null);
+        pipeline = origin.pipeline;
+        catalog = origin.catalog;
+        server = origin.server;
         storage = pipeline.storage();
-        catalog = new MetadataCatalog(pipeline.config().jdbc(), pipeline.config().redis());
-        server = WatchServer.start("127.0.0.1", 0, pipeline.videosDir(), catalog, (q, r) -> {});
     }
 
     @AfterAll
@@ -100,14 +93,8 @@ class ProgressivePlaybackITCase {
         if (browser != null) {
             browser.quit();
         }
-        if (server != null) {
-            server.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
+        if (origin != null) {
+            origin.close();
         }
     }
 
@@ -331,30 +318,15 @@ class ProgressivePlaybackITCase {
     }
 
     private Object js(String script) {
-        return ((JavascriptExecutor) browser)
-                .executeScript(
-                        "const video = document.getElementById('video');"
-                                + " const player = document.getElementById('player');"
-                                + script);
+        return Chromium.script(browser, script);
     }
 
     private double number(String expression) {
-        return ((Number) js(" return " + expression + ";")).doubleValue();
+        return Chromium.number(browser, expression);
     }
 
     private void awaitNumber(
             String expression, java.util.function.DoublePredicate done, Duration timeout) {
-        double[] last = {Double.NaN};
-        try {
-            new WebDriverWait(browser, timeout, Duration.ofMillis(100))
-                    .until(
-                            b -> {
-                                last[0] = number(expression);
-                                return done.test(last[0]);
-                            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError(
-                    expression + " stayed " + last[0] + "; " + Chromium.console(browser), e);
-        }
+        Chromium.awaitNumber(browser, expression, done, timeout);
     }
 }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -54,8 +53,8 @@ class WatchPageBrowserITCase {
 
     @TempDir static Path work;
     private final List<String> fetched = new CopyOnWriteArrayList<>();
+    private PipelineOrigin origin;
     private LocalPipeline pipeline;
-    private MetadataCatalog catalog;
     private WatchServer server;
     private WebDriver browser;
     private VideoRecord video;
@@ -63,30 +62,18 @@ class WatchPageBrowserITCase {
     @BeforeAll
     void transcodeServeAndOpenABrowser() throws Exception {
         browser = Chromium.start();
-        pipeline =
-                LocalPipeline.start(
-                        new LocalPipeline.Settings(
-                                work,
-                                2,
-                                -1,
-                                false,
-                                List.of("s3://" + EmbeddedServices.BUCKET + "/uploads"),
-                                Duration.ofSeconds(1),
-                                Map.of()));
+        origin =
+                PipelineOrigin.start(
+                        work,
+                        Map.of(),
+                        (request, response) -> fetched.add(request.getRequestURI()));
+        pipeline = origin.pipeline;
+        server = origin.server;
         pipeline.storage().put("uploads/" + CLIP, Fixtures.clip(CLIP));
         pipeline.submit(UploadEvent.of(ID, "s3://" + EmbeddedServices.BUCKET + "/uploads/" + CLIP));
         video = pipeline.awaitTerminal(ID, Duration.ofMinutes(5));
         assertThat(video.getStatus()).as(video.getMessage()).isEqualTo(VideoStatus.READY);
         assertThat(video.getRenditions()).hasSizeGreaterThan(1);
-
-        catalog = new MetadataCatalog(pipeline.config().jdbc(), pipeline.config().redis());
-        server =
-                WatchServer.start(
-                        "127.0.0.1",
-                        0,
-                        pipeline.videosDir(),
-                        catalog,
-                        (request, response) -> fetched.add(request.getRequestURI()));
     }
 
     @AfterAll
@@ -94,14 +81,8 @@ class WatchPageBrowserITCase {
         if (browser != null) {
             browser.quit();
         }
-        if (server != null) {
-            server.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
+        if (origin != null) {
+            origin.close();
         }
     }
 
@@ -257,35 +238,10 @@ class WatchPageBrowserITCase {
     }
 
     private double number(String expression) {
-        Object v =
-                ((JavascriptExecutor) browser)
-                        .executeScript(
-                                "const video = document.getElementById('video');"
-                                        + " const player = document.getElementById('player');"
-                                        + " return "
-                                        + expression
-                                        + ";");
-        return ((Number) v).doubleValue();
+        return Chromium.number(browser, expression);
     }
 
     private double awaitNumber(String expression, java.util.function.DoublePredicate done) {
-        double[] last = {Double.NaN};
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50))
-                    .until(
-                            b -> {
-                                last[0] = number(expression);
-                                return done.test(last[0]);
-                            });
-        } catch (org.openqa.selenium.TimeoutException e) {
-            List<WebElement> error = browser.findElements(By.id("error"));
-            throw new AssertionError(
-                    expression
-                            + " stayed "
-                            + last[0]
-                            + (error.isEmpty() ? "" : "; the page says: " + error.get(0).getText()),
-                    e);
-        }
-        return last[0];
+        return Chromium.awaitNumber(browser, expression, done, Duration.ofSeconds(30));
     }
 }
