@@ -259,11 +259,12 @@ final class TreeSampler implements AutoCloseable {
         if (cmd.contains(" -f hls")) {
             return "cli-ladder";
         }
-        if (cmd.contains(" -f nut")) {
-            return "split";
-        }
+        // Before "split": a chunk encode reads its staged chunk with the NUT demuxer forced too.
         if (cmd.contains("-filter_complex") && cmd.contains("libx264")) {
             return "encode-chunk";
+        }
+        if (cmd.contains(" -f nut")) {
+            return "split";
         }
         if (cmd.contains(" -c:a aac") || cmd.contains(" -c:a:0 aac")) {
             return "encode-audio";
