@@ -53,9 +53,10 @@ final class Chromium {
     }
 
     /**
-     * Chromium at niceness 15, under the pipeline's encodes (later chunks run at 10): a viewer's
-     * browser is not on the encoding machine, and here its software decoding and compositing must
-     * not take the CPU that keeps a video still encoded ahead of its playback.
+     * Chromium at niceness 15: a viewer's browser is not on the encoding machine, and here its
+     * software decoding and compositing should not take the CPU from the pipeline in this JVM (the
+     * same session, so the same autogroup: there the nice value counts). The encoders run in
+     * sessions of their own and share the CPU with this whole group.
      */
     private static Path belowThePipeline() {
         try {

@@ -42,8 +42,25 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
     /** Niceness of the encodes of every chunk but a video's first. */
     static final int LATER_CHUNK_NICENESS = 10;
 
-    private static final String NICE =
-            Files.isExecutable(Path.of("/usr/bin/nice")) ? "/usr/bin/nice" : null;
+    /**
+     * Runs the rest of the command at {@link #LATER_CHUNK_NICENESS}. Every child has a session of
+     * its own (NativeProcess), and where the kernel groups tasks by session (autogroup, the default
+     * on desktop and many server kernels) a nice value only counts within its group: the group's
+     * own nice is set too, from inside the session (/proc/self/autogroup).
+     */
+    private static final List<String> LATER_CHUNK_PRIORITY =
+            Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(Path.of("/usr/bin/nice"))
+                    ? List.of(
+                            "/bin/sh",
+                            "-c",
+                            "echo "
+                                    + LATER_CHUNK_NICENESS
+                                    + " > /proc/self/autogroup 2>/dev/null;"
+                                    + " exec /usr/bin/nice -n "
+                                    + LATER_CHUNK_NICENESS
+                                    + " \"$@\"",
+                            "later-chunk")
+                    : List.of();
 
     private final Path executable;
     private final ValidationPolicy policy;
@@ -79,10 +96,10 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         FfmpegBinaries ff = FfmpegBinaries.get();
         Path work = outDir.resolve(".work-" + chunk.index());
         List<String> cmd = new ArrayList<>();
-        if (chunk.index() > 0 && NICE != null) {
+        if (chunk.index() > 0) {
             // A video is playable once its first chunk is: first chunks (of new uploads) get the
             // CPU before later chunks, which have the whole machine whenever no first chunk runs.
-            cmd.addAll(List.of(NICE, "-n", Integer.toString(LATER_CHUNK_NICENESS)));
+            cmd.addAll(LATER_CHUNK_PRIORITY);
         }
         Path program = executable == null ? ff.ffmpeg() : executable;
         cmd.addAll(List.of(program.toString(), "-nostdin", "-hide_banner", "-v", "error"));
