@@ -405,7 +405,7 @@ public class AssembleVideo
         Publication publication = new Publication();
         // A half-written ladder must not look playable: its entry points go first (a video that
         // was PLAYABLE is unpublished before anything it lists), then what the tasks wrote.
-        for (String entryPoint : Packaging.growing(1, true).entryPoints()) {
+        for (String entryPoint : Packaging.standard().entryPoints()) {
             publication.getDeleteKeys().add(OutputLayout.videoFile(p.getVideoId(), entryPoint));
         }
         publication.getDeletePrefixes().add(OutputLayout.videoPrefix(p.getVideoId()));
