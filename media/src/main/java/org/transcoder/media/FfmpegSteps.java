@@ -48,6 +48,14 @@ record FfmpegSteps(TranscodeOptions options) implements MediaSteps {
     }
 
     @Override
+    public AudioTrack encodeAudioStart(
+            Path source, MediaInfo info, int bitrateKbps, Path outDir, double coverSeconds)
+            throws MediaException {
+        return new AudioEncoder(options.stepTimeout(), options.validation())
+                .encodeStart(source, info, bitrateKbps, outDir, coverSeconds);
+    }
+
+    @Override
     public Thumbnails extractThumbnails(Path source, MediaInfo info, EncodeSpec spec, Path outDir)
             throws MediaException {
         return ThumbnailExtractor.extract(source, info, spec, outDir, options.validation());

@@ -29,6 +29,14 @@ public interface MediaSteps {
     AudioTrack encodeAudio(Path source, MediaInfo info, int bitrateKbps, Path outDir)
             throws MediaException;
 
+    /**
+     * The first segments of {@link #encodeAudio}'s track, the same bytes, covering at least the
+     * first {@code coverSeconds}: what a video published while it is encoded plays first.
+     */
+    AudioTrack encodeAudioStart(
+            Path source, MediaInfo info, int bitrateKbps, Path outDir, double coverSeconds)
+            throws MediaException;
+
     /** Poster and storyboard, under {@code outDir}/thumbnails/. */
     Thumbnails extractThumbnails(Path source, MediaInfo info, EncodeSpec spec, Path outDir)
             throws MediaException;

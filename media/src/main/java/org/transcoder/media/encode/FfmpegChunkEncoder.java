@@ -16,6 +16,7 @@ import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.ffmpeg.CpuPriority;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
@@ -39,28 +40,12 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
 
     private final Duration timeout;
 
-    /** Niceness of the encodes of every chunk but a video's first. */
-    static final int LATER_CHUNK_NICENESS = 10;
-
     /**
-     * Runs the rest of the command at {@link #LATER_CHUNK_NICENESS}. Every child has a session of
-     * its own (NativeProcess), and where the kernel groups tasks by session (autogroup, the default
-     * on desktop and many server kernels) a nice value only counts within its group: the group's
-     * own nice is set too, from inside the session (/proc/self/autogroup).
+     * x264 threads of each rung of a video's first chunk, where the pipeline sizes threads: the
+     * video plays once that chunk is done, and with one thread each its biggest rung alone would
+     * hold it up while the others are long done.
      */
-    private static final List<String> LATER_CHUNK_PRIORITY =
-            Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(Path.of("/usr/bin/nice"))
-                    ? List.of(
-                            "/bin/sh",
-                            "-c",
-                            "echo "
-                                    + LATER_CHUNK_NICENESS
-                                    + " > /proc/self/autogroup 2>/dev/null;"
-                                    + " exec /usr/bin/nice -n "
-                                    + LATER_CHUNK_NICENESS
-                                    + " \"$@\"",
-                            "later-chunk")
-                    : List.of();
+    static final int FIRST_CHUNK_X264_THREADS = 2;
 
     private final Path executable;
     private final ValidationPolicy policy;
@@ -99,7 +84,7 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
         if (chunk.index() > 0) {
             // A video is playable once its first chunk is: first chunks (of new uploads) get the
             // CPU before later chunks, which have the whole machine whenever no first chunk runs.
-            cmd.addAll(LATER_CHUNK_PRIORITY);
+            cmd.addAll(CpuPriority.background());
         }
         Path program = executable == null ? ff.ffmpeg() : executable;
         cmd.addAll(List.of(program.toString(), "-nostdin", "-hide_banner", "-v", "error"));
@@ -123,9 +108,14 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                                 chunk.startPts() - ChunkPlanner.EPSILON,
                                 chunk.endPts() - ChunkPlanner.EPSILON)));
         List<Rendition> renditions = spec.renditions();
+        EncodeSpec rungSpec =
+                chunk.index() == 0 && spec.threadsPerEncode() > 0
+                        ? spec.withThreadsPerEncode(
+                                Math.max(spec.threadsPerEncode(), FIRST_CHUNK_X264_THREADS))
+                        : spec;
         for (int i = 0; i < renditions.size(); i++) {
             cmd.addAll(List.of("-map", "[v" + i + "]", "-an", "-sn", "-dn", "-map_metadata", "-1"));
-            cmd.addAll(X264Options.forRendition(spec, renditions.get(i), 0));
+            cmd.addAll(X264Options.forRendition(rungSpec, renditions.get(i), 0));
             cmd.addAll(
                     List.of(
                             "-fps_mode",

@@ -11,6 +11,7 @@ import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.VideoFilters;
+import org.transcoder.media.ffmpeg.CpuPriority;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
@@ -193,9 +194,9 @@ public final class ThumbnailExtractor {
 
     private static void run(List<String> args, ValidationPolicy policy) throws MediaException {
         FfmpegBinaries ff = FfmpegBinaries.get();
-        List<String> cmd =
-                new ArrayList<>(
-                        List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
+        // Nobody waits for thumbnails before the video plays: they run behind its first chunk.
+        List<String> cmd = new ArrayList<>(CpuPriority.background());
+        cmd.addAll(List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
         cmd.addAll(args);
         try {
             ProcessResult r = NativeProcess.run(cmd, ff.environment(), policy.step());

@@ -214,8 +214,7 @@ public class AssembleVideo
      * only appends to the playlists; the first makes the video PLAYABLE.
      */
     private void publishFirstPart(VideoPlan p, Context ctx) throws Exception {
-        if (p.getTargetDurationSeconds() <= 0
-                || (p.isHasAudio() && results.get(TaskKind.AUDIO.key(0)) == null)) {
+        if (p.getTargetDurationSeconds() <= 0 || (p.isHasAudio() && audio(p) == null)) {
             return;
         }
         int prefix = 0;
@@ -248,7 +247,10 @@ public class AssembleVideo
                                 id,
                                 p.getSourceUri(),
                                 settings.publicUrl(OutputLayout.videoFile(id, OutputLayout.MASTER)),
-                                posterUrl(id),
+                                // The poster is named once it exists (thumbnails run behind).
+                                results.get(TaskKind.THUMBNAILS.key(0)) != null
+                                        ? posterUrl(id)
+                                        : null,
                                 p.getDurationSeconds(),
                                 percent)
                         : VideoRecord.processing(id, p.getSourceUri(), percent);
@@ -265,13 +267,25 @@ public class AssembleVideo
     }
 
     /**
+     * The audio's result as far as it is done: the whole track's, else its start's (null: none of
+     * it yet). The start's segments are the whole track's first ones, the same keys and bytes.
+     */
+    private TaskResult audio(VideoPlan p) throws Exception {
+        TaskResult whole = results.get(TaskKind.AUDIO.key(0));
+        return whole != null || !p.isAudioStart()
+                ? whole
+                : results.get(TaskKind.AUDIO_START.key(0));
+    }
+
+    /**
      * The growing playlists' EXT-X-TARGETDURATION, the same in every write: the plan's bound on
-     * every video segment, or the longest audio segment's (the audio is whole when it is used).
+     * every video segment, or the longest audio segment's (every audio segment but the last is as
+     * long as the first, which the start of the audio has too).
      */
     private long targetDuration(VideoPlan p) throws Exception {
         long target = p.getTargetDurationSeconds();
         if (p.isHasAudio()) {
-            for (SegmentInfo s : results.get(TaskKind.AUDIO.key(0)).getSegments()) {
+            for (SegmentInfo s : audio(p).getSegments()) {
                 Segment seg = s.toSegment(0, 48_000);
                 target =
                         Math.max(
@@ -344,12 +358,12 @@ public class AssembleVideo
 
     /**
      * The finished tasks' segments as the manifests describe them, rungs in the plan's order: the
-     * first {@code chunks} chunks' and the whole audio.
+     * first {@code chunks} chunks' and the audio's as far as it is done.
      */
     private Presentation presentation(VideoPlan p, int chunks) throws Exception {
         Optional<AudioTrack> audio = Optional.empty();
         if (p.isHasAudio()) {
-            List<SegmentInfo> segs = sorted(results.get(TaskKind.AUDIO.key(0)).getSegments());
+            List<SegmentInfo> segs = sorted(audio(p).getSegments());
             List<Segment> track = segments(segs, 0);
             long rate = track.isEmpty() ? 0 : track.get(0).timescale();
             String codecs = segs.isEmpty() ? "" : segs.get(0).getCodecs();

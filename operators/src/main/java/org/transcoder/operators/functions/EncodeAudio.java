@@ -11,9 +11,14 @@ import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.SourceFiles;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.SegmentInfo;
+import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.TaskResult;
 
-/** Encodes a video's one AAC rendition from the whole source track and writes its segments. */
+/**
+ * Encodes a video's one AAC rendition from the whole source track and writes its segments; or
+ * (AUDIO_START) only the track's first segments, the same bytes under the same keys, covering the
+ * video's first chunk.
+ */
 public class EncodeAudio extends MediaTaskFunction {
 
     public EncodeAudio(OperatorSettings settings) {
@@ -43,7 +48,15 @@ public class EncodeAudio extends MediaTaskFunction {
             MediaInfo info = sourceInfo(task, source.path(), steps());
             Path out = scratch.resolve("out");
             AudioTrack audio =
-                    steps().encodeAudio(source.path(), info, task.getAudioBitrateKbps(), out);
+                    task.getKind() == TaskKind.AUDIO_START
+                            ? steps().encodeAudioStart(
+                                            source.path(),
+                                            info,
+                                            task.getAudioBitrateKbps(),
+                                            out,
+                                            task.getEndPts() - task.getTimelineOrigin())
+                            : steps().encodeAudio(
+                                            source.path(), info, task.getAudioBitrateKbps(), out);
             List<SegmentInfo> infos = new ArrayList<>();
             Path dir = out.resolve(OutputLayout.AUDIO_DIR);
             // Keys carry the upload's generation: a late task of an earlier upload of this video

@@ -207,6 +207,17 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             // The audio and thumbnail tasks read the whole source again, but need not probe it.
             String sourceInfoJson = Json.write(info.withoutFrameList());
             if (plan.isHasAudio()) {
+                // A video of several chunks plays once its first chunk and the start of its audio
+                // are done: the start goes first, the whole track (in the background) after it.
+                plan.setAudioStart(chunks.size() > 1);
+                if (plan.isAudioStart()) {
+                    MediaTask start =
+                            task(event, TaskKind.AUDIO_START, 0, specJson, info, generation);
+                    start.setAudioBitrateKbps(ladder.audioBitrateKbps());
+                    start.setSourceInfoJson(sourceInfoJson);
+                    start.setEndPts(chunks.get(0).endPts());
+                    tasks.add(start);
+                }
                 MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, generation);
                 audio.setAudioBitrateKbps(ladder.audioBitrateKbps());
                 audio.setSourceInfoJson(sourceInfoJson);

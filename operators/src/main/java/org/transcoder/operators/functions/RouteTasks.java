@@ -23,7 +23,7 @@ public class RouteTasks extends ProcessFunction<Preparation, MediaTask> {
         for (MediaTask t : p.getTasks()) {
             switch (t.getKind()) {
                 case CHUNK -> out.collect(t);
-                case AUDIO -> ctx.output(Outputs.AUDIO_TASKS, t);
+                case AUDIO, AUDIO_START -> ctx.output(Outputs.AUDIO_TASKS, t);
                 case THUMBNAILS -> ctx.output(Outputs.THUMBNAIL_TASKS, t);
             }
         }

@@ -4,6 +4,11 @@ package org.transcoder.operators.model;
 public enum TaskKind {
     CHUNK,
     AUDIO,
+    /**
+     * The first seconds of the audio, encoded on their own so that the video plays before its whole
+     * track is encoded: the same bytes as the whole track's first segments.
+     */
+    AUDIO_START,
     THUMBNAILS;
 
     /** Key of a task inside its video's plan, e.g. "CHUNK-3". */

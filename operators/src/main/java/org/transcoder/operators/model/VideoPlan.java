@@ -20,6 +20,9 @@ public class VideoPlan {
     private int chunkCount;
     private boolean hasAudio;
 
+    /** The start of the audio is a task of its own ({@link TaskKind#AUDIO_START}). */
+    private boolean audioStart;
+
     /**
      * EXT-X-TARGETDURATION of the video's growing playlists, bound for every planned segment (0 in
      * plans restored from versions before progressive publishing: published when whole).
@@ -39,6 +42,9 @@ public class VideoPlan {
         }
         if (hasAudio) {
             keys.add(TaskKind.AUDIO.key(0));
+        }
+        if (hasAudio && audioStart) {
+            keys.add(TaskKind.AUDIO_START.key(0));
         }
         keys.add(TaskKind.THUMBNAILS.key(0));
         return keys;
@@ -114,6 +120,14 @@ public class VideoPlan {
 
     public void setHasAudio(boolean hasAudio) {
         this.hasAudio = hasAudio;
+    }
+
+    public boolean isAudioStart() {
+        return audioStart;
+    }
+
+    public void setAudioStart(boolean audioStart) {
+        this.audioStart = audioStart;
     }
 
     public long getTargetDurationSeconds() {

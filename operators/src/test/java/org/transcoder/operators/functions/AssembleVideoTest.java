@@ -465,6 +465,38 @@ class AssembleVideoTest {
     }
 
     @Test
+    void theStartOfTheAudioMakesTheVideoPlayableAndTheWholeTrackExtendsIt() throws Exception {
+        String id = "vid-audio-start";
+        VideoPlan plan = growingPlan(id);
+        plan.setAudioStart(true);
+        harness.processElement1(plan, START);
+        Map<String, List<String>> seen = new HashMap<>();
+
+        // The first chunk and the audio's first segment: PLAYABLE before the whole track is done.
+        harness.processElement2(growingChunk(id, 0), START);
+        assertThat(records()).noneMatch(r -> r.getStatus() == VideoStatus.PLAYABLE);
+        harness.processElement2(growingAudio(id, TaskKind.AUDIO_START, 1), START);
+        only(records(), VideoStatus.PLAYABLE);
+        snapshot(id, seen, 1);
+
+        // The whole track (its first segment the start's, same uri) is listed from the next
+        // publication on, appended to what the start listed.
+        harness.processElement2(growingAudio(id, TaskKind.AUDIO, GROWING_SECONDS.length), START);
+        harness.processElement2(growingChunk(id, 1), START);
+        assertThat(records()).noneMatch(r -> r.getStatus() == VideoStatus.READY);
+        // The audio as far as the video's first part: its first two segments of the whole three.
+        snapshot(id, seen, 2);
+        harness.processElement2(growingChunk(id, 2), START);
+        assertThat(records()).noneMatch(r -> r.getStatus() == VideoStatus.READY);
+        harness.processElement2(
+                TaskResult.success(task(id, TaskKind.THUMBNAILS, 0), List.of(), 0, 10, 1), START);
+        List<VideoRecord> out = records();
+        assertThat(out.get(out.size() - 1).getStatus()).isEqualTo(VideoStatus.READY);
+        snapshot(id, seen, 3);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void aChunkThatFailsAfterPlayableUnpublishesTheVideo() throws Exception {
         String id = "vid-unpublish";
         harness.processElement1(growingPlan(id), START);
@@ -540,11 +572,16 @@ class AssembleVideoTest {
     }
 
     private static TaskResult growingAudio(String id) {
+        return growingAudio(id, TaskKind.AUDIO, GROWING_SECONDS.length);
+    }
+
+    /** The whole track (AUDIO) or its start (AUDIO_START): its first {@code segments}. */
+    private static TaskResult growingAudio(String id, TaskKind kind, int segments) {
         List<SegmentInfo> audio = new ArrayList<>();
-        for (int i = 0; i < GROWING_SECONDS.length; i++) {
+        for (int i = 0; i < segments; i++) {
             audio.add(growingSegment("audio", i, AUDIO_CODECS));
         }
-        return TaskResult.success(task(id, TaskKind.AUDIO, 0), audio, 0, 10, 1);
+        return TaskResult.success(task(id, kind, 0), audio, 0, 10, 1);
     }
 
     private static SegmentInfo growingSegment(String rendition, int index, String codecs) {

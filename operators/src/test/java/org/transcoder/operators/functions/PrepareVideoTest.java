@@ -218,19 +218,34 @@ class PrepareVideoTest {
         assertThat(root.resolve(tasks.get(0).getInput()).getParent())
                 .isDirectoryContaining(p -> p.getFileName().toString().endsWith(".nut"));
 
+        // A video of several chunks: the start of its audio (covering the first chunk) first.
         List<MediaTask> audio = side(Outputs.AUDIO_TASKS);
-        assertThat(audio).hasSize(1);
-        assertThat(audio.get(0).getKind()).isEqualTo(TaskKind.AUDIO);
-        assertThat(audio.get(0).getInput()).isEqualTo(source);
-        assertThat(audio.get(0).getAudioBitrateKbps())
-                .isEqualTo(LadderProfiles.defaultLadder().audioBitrateKbps());
+        boolean several = chunks.size() > 1;
+        assertThat(plan.isAudioStart()).isEqualTo(several);
+        assertThat(audio)
+                .extracting(MediaTask::getKind)
+                .containsExactlyElementsOf(
+                        several
+                                ? List.of(TaskKind.AUDIO_START, TaskKind.AUDIO)
+                                : List.of(TaskKind.AUDIO));
+        if (several) {
+            assertThat(audio.get(0).getEndPts()).isEqualTo(chunks.get(0).endPts());
+            assertThat(plan.taskKeys()).contains(TaskKind.AUDIO_START.key(0));
+        }
+        assertThat(audio)
+                .allSatisfy(
+                        a -> {
+                            assertThat(a.getInput()).isEqualTo(source);
+                            assertThat(a.getAudioBitrateKbps())
+                                    .isEqualTo(LadderProfiles.defaultLadder().audioBitrateKbps());
+                        });
         List<MediaTask> thumbs = side(Outputs.THUMBNAIL_TASKS);
         assertThat(thumbs).hasSize(1);
         assertThat(thumbs.get(0).getKind()).isEqualTo(TaskKind.THUMBNAILS);
         assertThat(thumbs.get(0).getInput()).isEqualTo(source);
         // Both carry the probe, so neither runs ffprobe on the source again.
         MediaInfo probed = MediaProbe.probe(clip);
-        for (MediaTask t : List.of(audio.get(0), thumbs.get(0))) {
+        for (MediaTask t : List.of(audio.get(audio.size() - 1), thumbs.get(0))) {
             MediaInfo carried = Json.read(t.getSourceInfoJson(), MediaInfo.class);
             assertThat(carried).isEqualTo(probed.withoutFrameList());
             assertThat(carried.framePts()).hasSize(2);
@@ -253,7 +268,7 @@ class PrepareVideoTest {
         process(UploadEvent.of("vid-good", source));
         assertThat(harness.extractOutputValues()).hasSize(tasks.size());
         assertThat(side(Outputs.PLANS)).hasSize(1);
-        assertThat(side(Outputs.AUDIO_TASKS)).hasSize(1);
+        assertThat(side(Outputs.AUDIO_TASKS)).hasSize(audio.size());
         assertThat(side(Outputs.THUMBNAIL_TASKS)).hasSize(1);
         assertThat(statuses()).hasSize(2);
         // Only the accepted source is kept per video.
