@@ -39,7 +39,9 @@ class ChunkPlannerTest {
     @Test
     void cutsAtKeyframesNearTheTarget() {
         MediaInfo info = video(60, 30, 2);
-        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.defaults());
+        // The short first chunk aside (its own test): every cut at a keyframe.
+        List<ChunkSpec> chunks =
+                ChunkPlanner.plan(info, ChunkingPolicy.defaults().withFirstChunk(0));
         assertThat(chunks).hasSizeBetween(10, 15).allMatch(ChunkSpec::keyframeAligned);
         assertThat(chunks).allSatisfy(c -> assertThat(c.durationSeconds()).isBetween(2.0, 6.0));
         assertCoversEveryFrameOnce(info, chunks);
@@ -58,7 +60,8 @@ class ChunkPlannerTest {
     @Test
     void noTinyTailChunk() {
         MediaInfo info = video(8.5, 30, 1);
-        List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.defaults());
+        List<ChunkSpec> chunks =
+                ChunkPlanner.plan(info, ChunkingPolicy.defaults().withFirstChunk(0));
         assertThat(chunks)
                 .allSatisfy(c -> assertThat(c.durationSeconds()).isGreaterThanOrEqualTo(2.0));
         assertCoversEveryFrameOnce(info, chunks);
@@ -68,7 +71,7 @@ class ChunkPlannerTest {
     void theFirstChunkIsOneShortSegmentAndTheRestAsBefore() {
         MediaInfo info = video(60, 30, 2);
         List<ChunkSpec> chunks = ChunkPlanner.plan(info, ChunkingPolicy.forSlots(60, 2));
-        assertThat(chunks.get(0).durationSeconds()).isEqualTo(2.0);
+        assertThat(chunks.get(0).durationSeconds()).isEqualTo(ChunkingPolicy.FIRST_CHUNK_SECONDS);
         assertThat(chunks.get(0).segmentCount()).isEqualTo(1);
         assertThat(chunks.get(1).firstSegment()).isEqualTo(1);
         // The other 58 s as forSlots cuts them: 4 chunks of ~14-16 s, 4 s segments.

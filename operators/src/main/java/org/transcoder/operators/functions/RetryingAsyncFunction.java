@@ -101,20 +101,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         // video with INTERNAL_ERROR.
         steps = MediaSteps.ffmpeg(settings.media());
         storage = ObjectStorage.of(settings.outputRoot());
-        int threads = threads();
-        String name = getClass().getSimpleName() + "-worker";
-        executor =
-                new ThreadPoolExecutor(
-                        threads,
-                        threads,
-                        0,
-                        TimeUnit.SECONDS,
-                        new PriorityBlockingQueue<>(),
-                        r -> {
-                            Thread t = new Thread(r, name);
-                            t.setDaemon(true);
-                            return t;
-                        });
+        executor = taskQueue(threads(), getClass().getSimpleName() + "-worker");
         var metrics = getRuntimeContext().getMetricGroup();
         completed = metrics.counter(completedMetricName());
         failed = metrics.counter("tasksFailed");
@@ -263,8 +250,23 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         return System.currentTimeMillis();
     }
 
+    /** The workers and their queue, which serves {@link Prioritized} entries in their order. */
+    static ThreadPoolExecutor taskQueue(int threads, String name) {
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.SECONDS,
+                new PriorityBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
     /** Queue entry: higher priority first, then the earliest due, then first come first served. */
-    private static final class Prioritized implements Runnable, Comparable<Prioritized> {
+    static final class Prioritized implements Runnable, Comparable<Prioritized> {
         private final int priority;
         private final long dueAt;
         private final long sequence = SEQUENCE.incrementAndGet();
