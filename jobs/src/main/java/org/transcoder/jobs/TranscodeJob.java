@@ -23,7 +23,9 @@ import org.transcoder.operators.functions.ParseUploads;
 import org.transcoder.operators.functions.PrepareVideo;
 import org.transcoder.operators.functions.PublishVideo;
 import org.transcoder.operators.functions.RetryingAsyncFunction;
+import org.transcoder.operators.functions.RouteStagedChunks;
 import org.transcoder.operators.functions.RouteTasks;
+import org.transcoder.operators.functions.StageChunks;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
 
@@ -95,9 +97,20 @@ public final class TranscodeJob {
                         .uid(Uids.ROUTE_TASKS)
                         .name("Route tasks");
 
+        SingleOutputStreamOperator<MediaTask> stagedTasks =
+                async(
+                                chunkTasks.getSideOutput(Outputs.STAGE_TASKS),
+                                new StageChunks(settings),
+                                prepareTimeoutMillis(settings))
+                        .uid(Uids.STAGE_CHUNKS)
+                        .name("Stage chunks")
+                        .process(new RouteStagedChunks())
+                        .uid(Uids.ROUTE_STAGED_CHUNKS)
+                        .name("Route staged chunks");
+
         DataStream<TaskResult> chunkResults =
                 async(
-                                chunkTasks.rebalance(),
+                                chunkTasks.union(stagedTasks).rebalance(),
                                 seams.chunkEncoder() == null
                                         ? new EncodeChunk(settings)
                                         : new EncodeChunk(settings, seams.chunkEncoder()),
@@ -123,7 +136,11 @@ public final class TranscodeJob {
         SingleOutputStreamOperator<VideoRecord> assembled =
                 chunkTasks
                         .getSideOutput(Outputs.PLANS)
-                        .connect(chunkResults.union(audioResults, thumbnailResults))
+                        .connect(
+                                chunkResults.union(
+                                        audioResults,
+                                        thumbnailResults,
+                                        stagedTasks.getSideOutput(Outputs.STAGING_FAILURES)))
                         .keyBy(p -> p.getVideoId(), r -> r.getVideoId())
                         .process(new AssembleVideo(settings))
                         .uid(Uids.ASSEMBLE_VIDEO)

@@ -12,6 +12,8 @@ public final class Uids {
     public static final String ROUTE_TASKS = "route-tasks";
     public static final String ENCODE_CHUNK = "encode-chunk";
     public static final String ENCODE_AUDIO = "encode-audio";
+    public static final String STAGE_CHUNKS = "stage-chunks";
+    public static final String ROUTE_STAGED_CHUNKS = "route-staged-chunks";
     public static final String THUMBNAILS = "thumbnails";
     public static final String ASSEMBLE_VIDEO = "assemble-video";
     public static final String PUBLISH_VIDEO = "publish-video";

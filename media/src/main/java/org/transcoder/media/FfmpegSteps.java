@@ -3,6 +3,8 @@ package org.transcoder.media;
 import java.nio.file.Path;
 import org.transcoder.media.VideoPreparation.PreparedVideo;
 import org.transcoder.media.audio.AudioEncoder;
+import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.chunk.ChunkSplitter;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.encode.FfmpegChunkEncoder;
@@ -33,6 +35,12 @@ record FfmpegSteps(TranscodeOptions options) implements MediaSteps {
     @Override
     public PreparedVideo prepare(Path source, Ladder ladder) throws MediaException {
         return new VideoPreparation(options).prepare(source, ladder);
+    }
+
+    @Override
+    public Path stageChunk(Path source, MediaInfo info, ChunkSpec chunk, Path dir)
+            throws MediaException {
+        return ChunkSplitter.stage(source, info, chunk, dir, options.validation());
     }
 
     @Override

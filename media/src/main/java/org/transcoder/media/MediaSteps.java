@@ -2,6 +2,7 @@ package org.transcoder.media;
 
 import java.nio.file.Path;
 import org.transcoder.media.VideoPreparation.PreparedVideo;
+import org.transcoder.media.chunk.ChunkSpec;
 import org.transcoder.media.encode.ChunkEncoder;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
@@ -21,6 +22,12 @@ public interface MediaSteps {
 
     /** Probes, checks and plans the source for {@code ladder}; chunks are staged from it. */
     PreparedVideo prepare(Path source, Ladder ladder) throws MediaException;
+
+    /**
+     * Copies one planned chunk's source packets (a stream copy) into {@code dir}; returns the file.
+     * Preparing a video stages its first chunk, the job stages the rest while it is encoded.
+     */
+    Path stageChunk(Path source, MediaInfo info, ChunkSpec chunk, Path dir) throws MediaException;
 
     /** Encodes chunks into every rung. */
     ChunkEncoder chunkEncoder();

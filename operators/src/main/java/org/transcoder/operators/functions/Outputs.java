@@ -4,6 +4,7 @@ import org.apache.flink.util.OutputTag;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Publication;
+import org.transcoder.operators.model.TaskResult;
 import org.transcoder.operators.model.VideoPlan;
 
 /** Side outputs of the operators. */
@@ -28,4 +29,11 @@ public final class Outputs {
 
     public static final OutputTag<MediaTask> THUMBNAIL_TASKS =
             new OutputTag<>("thumbnail-tasks") {};
+
+    /** Staging a video's chunks after its first, for StageChunks. */
+    public static final OutputTag<MediaTask> STAGE_TASKS = new OutputTag<>("stage-tasks") {};
+
+    /** The failed result of a chunk StageChunks could not stage, for the assembler. */
+    public static final OutputTag<TaskResult> STAGING_FAILURES =
+            new OutputTag<>("staging-failures") {};
 }

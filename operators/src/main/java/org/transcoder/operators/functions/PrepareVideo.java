@@ -1,6 +1,5 @@
 package org.transcoder.operators.functions;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,11 +38,13 @@ import org.transcoder.operators.model.VideoPlan;
 
 /**
  * Prepares an accepted upload off the task thread: validates and probes it, plans its chunks,
- * stages them by stream copy, and produces the plan and its tasks, or the FAILED record with the
- * reason. Several uploads are prepared at once ({@code prepare.concurrency}), so one slow upload (a
- * huge file, a probe that takes minutes) holds up neither the others nor any checkpoint, and every
- * step has a deadline. An unexpected exception is retried like a transient failure and then ends
- * the video FAILED with INTERNAL_ERROR; nothing here can fail the job.
+ * stages the first by stream copy, and produces the plan and its tasks (the first chunk's, the
+ * audio's, the thumbnails', and a STAGE task for StageChunks to stage the other chunks), or the
+ * FAILED record with the reason. Several uploads are prepared at once ({@code
+ * prepare.concurrency}), so one slow upload (a huge file, a probe that takes minutes) holds up
+ * neither the others nor any checkpoint, and every step has a deadline. An unexpected exception is
+ * retried like a transient failure and then ends the video FAILED with INTERNAL_ERROR; nothing here
+ * can fail the job.
  */
 public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation> {
 
@@ -174,38 +175,25 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             MediaInfo info = prepared.info();
             List<ChunkSpec> chunks = prepared.chunks();
             EncodeSpec spec = prepared.spec();
-            for (ChunkSpec chunk : chunks) {
-                Path staged = prepared.stage(chunk, scratch);
-                try {
-                    storage.put(
-                            OutputLayout.stagedChunk(videoId, generation, chunk.index()), staged);
-                } catch (RuntimeException e) {
-                    throw new MediaException(
-                            ReasonCode.STORAGE_ERROR, "Cannot stage chunk: " + e.getMessage(), e);
-                } finally {
-                    Files.deleteIfExists(staged);
-                }
-            }
             VideoPlan plan = plan(event, info, spec, chunks.size(), generation);
             plan.setTargetDurationSeconds(
                     SegmentPlan.targetDuration(
                             FrameTiming.keptFrames(info.framePts()), chunks, spec.gopSeconds()));
             List<MediaTask> tasks = new ArrayList<>();
             String specJson = Json.write(spec);
-            for (ChunkSpec chunk : chunks) {
-                MediaTask t =
-                        task(event, TaskKind.CHUNK, chunk.index(), specJson, info, generation);
-                t.setInput(OutputLayout.stagedChunk(videoId, generation, chunk.index()));
-                t.setStartPts(chunk.startPts());
-                t.setEndPts(chunk.endPts());
-                t.setSeekPts(chunk.seekPts());
-                t.setFrameCount(chunk.frameCount());
-                t.setFirstSegment(chunk.firstSegment());
-                t.setSegmentCount(chunk.segmentCount());
-                tasks.add(t);
-            }
-            // The audio and thumbnail tasks read the whole source again, but need not probe it.
+            // The other tasks read the whole source again, but need not probe it.
             String sourceInfoJson = Json.write(info.withoutFrameList());
+            // The first chunk is staged here and encoded at once; StageChunks stages the rest
+            // meanwhile, so a long upload is playable as soon as a short one.
+            MediaTask video = task(event, TaskKind.STAGE, 0, specJson, info, generation);
+            tasks.add(
+                    ChunkTasks.stage(
+                            steps(), storage, source.path(), info, chunks.get(0), video, scratch));
+            if (chunks.size() > 1) {
+                video.setSourceInfoJson(sourceInfoJson);
+                video.setChunksJson(Json.write(chunks.subList(1, chunks.size())));
+                tasks.add(video);
+            }
             if (plan.isHasAudio()) {
                 // A video of several chunks plays once its first chunk and the start of its audio
                 // are done: the start goes first, the whole track (in the background) after it.

@@ -7,9 +7,9 @@ import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Preparation;
 
 /**
- * Fans a {@link Preparation} out: chunk tasks on the main output (to the encoders), the audio and
- * thumbnail tasks and the plan on their side outputs, and the video's status (PROCESSING, or the
- * FAILED record of a rejected upload).
+ * Fans a {@link Preparation} out: chunk tasks on the main output (to the encoders), the audio,
+ * thumbnail and staging tasks and the plan on their side outputs, and the video's status
+ * (PROCESSING, or the FAILED record of a rejected upload).
  */
 public class RouteTasks extends ProcessFunction<Preparation, MediaTask> {
 
@@ -25,6 +25,7 @@ public class RouteTasks extends ProcessFunction<Preparation, MediaTask> {
                 case CHUNK -> out.collect(t);
                 case AUDIO, AUDIO_START -> ctx.output(Outputs.AUDIO_TASKS, t);
                 case THUMBNAILS -> ctx.output(Outputs.THUMBNAIL_TASKS, t);
+                case STAGE -> ctx.output(Outputs.STAGE_TASKS, t);
             }
         }
         VideoRecord processing =

@@ -10,7 +10,7 @@ public class MediaTask {
     private int index;
     private int priority;
 
-    /** Staged chunk key (CHUNK) or the source URI (AUDIO, THUMBNAILS). */
+    /** Staged chunk key (CHUNK) or the source URI (AUDIO, AUDIO_START, THUMBNAILS, STAGE). */
     private String input;
 
     private double startPts;
@@ -46,7 +46,20 @@ public class MediaTask {
      */
     private String sourceInfoJson;
 
+    /**
+     * STAGE: the chunks to stage, as a JSON array of {@link org.transcoder.media.chunk.ChunkSpec}.
+     */
+    private String chunksJson;
+
     public MediaTask() {}
+
+    public String getChunksJson() {
+        return chunksJson;
+    }
+
+    public void setChunksJson(String chunksJson) {
+        this.chunksJson = chunksJson;
+    }
 
     public String key() {
         return kind.key(index);

@@ -9,7 +9,13 @@ public enum TaskKind {
      * track is encoded: the same bytes as the whole track's first segments.
      */
     AUDIO_START,
-    THUMBNAILS;
+    THUMBNAILS,
+    /**
+     * Staging a video's chunks after its first (StageChunks), while the first one is encoded: it
+     * produces those chunks' tasks. Not a task the assembler waits for; its failure is reported as
+     * the failure of the first chunk it did not stage.
+     */
+    STAGE;
 
     /** Key of a task inside its video's plan, e.g. "CHUNK-3". */
     public String key(int index) {

@@ -44,7 +44,9 @@ import org.transcoder.operators.OperatorSettings;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.Preparation;
 import org.transcoder.operators.model.RenditionInfo;
+import org.transcoder.operators.model.StagedChunks;
 import org.transcoder.operators.model.TaskKind;
+import org.transcoder.operators.model.TaskResult;
 import org.transcoder.operators.model.VideoPlan;
 
 /**
@@ -144,6 +146,56 @@ class PrepareVideoTest {
     private int preparedEvents;
 
     @Test
+    void chunksThatCannotBeStagedFailTheVideoAsTheirFirstChunk() throws Exception {
+        Path upload = uploads.resolve("gone.mp4");
+        Files.copy(Fixtures.clip(GOOD_CLIP), upload);
+        process(UploadEvent.of("vid-gone", upload.toUri().toString()));
+        assertThat(harness.extractOutputValues()).extracting(MediaTask::key).contains("CHUNK-0");
+        MediaTask stage = side(Outputs.STAGE_TASKS).get(0);
+
+        // The upload disappears while its first chunk is encoded.
+        Files.delete(upload);
+        Routed staged = stageChunks(stage);
+        assertThat(staged.tasks()).isEmpty();
+        assertThat(staged.failures()).hasSize(1);
+        TaskResult failed = staged.failures().get(0);
+        assertThat(failed.isSuccess()).isFalse();
+        assertThat(failed.key()).isEqualTo("CHUNK-1");
+        assertThat(failed.getVideoId()).isEqualTo("vid-gone");
+        assertThat(failed.getGeneration()).isEqualTo(stage.getGeneration());
+        assertThat(failed.getReasonCode()).isEqualTo(ReasonCode.SOURCE_MISSING.name());
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    /** What RouteStagedChunks sends on: chunk tasks to the encoders, failures to the assembler. */
+    private record Routed(List<MediaTask> tasks, List<TaskResult> failures) {}
+
+    /** Runs a STAGE task through StageChunks (async harness) and RouteStagedChunks. */
+    private Routed stageChunks(MediaTask stage) throws Exception {
+        try (OneInputStreamOperatorTestHarness<MediaTask, StagedChunks> staging =
+                        new OneInputStreamOperatorTestHarness<>(
+                                new AsyncWaitOperatorFactory<>(
+                                        new StageChunks(settings),
+                                        120_000,
+                                        10,
+                                        AsyncDataStream.OutputMode.UNORDERED),
+                                TypeInformation.of(MediaTask.class)
+                                        .createSerializer(new SerializerConfigImpl()));
+                OneInputStreamOperatorTestHarness<StagedChunks, MediaTask> route =
+                        ProcessFunctionTestHarnesses.forProcessFunction(new RouteStagedChunks())) {
+            staging.open();
+            synchronized (staging.getCheckpointLock()) {
+                staging.processElement(stage, NOW);
+                staging.endInput();
+            }
+            for (StagedChunks s : staging.extractOutputValues()) {
+                route.processElement(s, NOW);
+            }
+            return new Routed(route.extractOutputValues(), side(route, Outputs.STAGING_FAILURES));
+        }
+    }
+
+    @Test
     void goodClipIsPlannedStagedAndSplitIntoTasks() throws Exception {
         Path clip = Fixtures.clip(GOOD_CLIP);
         String source = clip.toUri().toString();
@@ -189,8 +241,26 @@ class PrepareVideoTest {
         assertThat(plan.getRenditions())
                 .allSatisfy(r -> assertThat(r.getHeight()).isLessThanOrEqualTo(480));
 
+        // PrepareVideo stages the first chunk and hands the rest to StageChunks (a STAGE task).
+        List<MediaTask> first = harness.extractOutputValues();
+        assertThat(first).extracting(MediaTask::key).containsExactly("CHUNK-0");
+        List<MediaTask> stage = side(Outputs.STAGE_TASKS);
+        assertThat(stage).hasSize(1);
+        assertThat(stage.get(0).getInput()).isEqualTo(source);
+        assertThat(List.of(Json.read(stage.get(0).getChunksJson(), ChunkSpec[].class)))
+                .isEqualTo(chunks.subList(1, chunks.size()));
+        assertThat(plan.taskKeys()).doesNotContain(TaskKind.STAGE.key(0));
+        assertThat(
+                        root.resolve(
+                                OutputLayout.stagedChunk(
+                                        "vid-good", plan.getReceivedAtMillis(), 1)))
+                .doesNotExist();
+
         // One chunk task per planned chunk, each with its staged chunk in storage.
-        List<MediaTask> tasks = harness.extractOutputValues();
+        List<MediaTask> tasks = new java.util.ArrayList<>(first);
+        Routed rest = stageChunks(stage.get(0));
+        assertThat(rest.failures()).isEmpty();
+        tasks.addAll(rest.tasks());
         assertThat(tasks).extracting(MediaTask::getKind).containsOnly(TaskKind.CHUNK);
         assertThat(tasks)
                 .extracting(MediaTask::getIndex)
@@ -266,7 +336,8 @@ class PrepareVideoTest {
 
         // The same event again (a redelivery) produces nothing new.
         process(UploadEvent.of("vid-good", source));
-        assertThat(harness.extractOutputValues()).hasSize(tasks.size());
+        assertThat(harness.extractOutputValues()).hasSize(first.size());
+        assertThat(side(Outputs.STAGE_TASKS)).hasSize(1);
         assertThat(side(Outputs.PLANS)).hasSize(1);
         assertThat(side(Outputs.AUDIO_TASKS)).hasSize(audio.size());
         assertThat(side(Outputs.THUMBNAIL_TASKS)).hasSize(1);
