@@ -29,7 +29,7 @@ public record ChunkingPolicy(
      * The first chunk's length: one short segment, encoded in about two seconds on two cores at
      * 1080p so that the video is playable within a few seconds of its upload.
      */
-    public static final double FIRST_CHUNK_SECONDS = 1.0;
+    public static final double FIRST_CHUNK_SECONDS = 2.0;
 
     /** The longest chunk the automatic choice makes: bounds the work a retry repeats. */
     public static final double MAX_AUTO_CHUNK_SECONDS = 16.0;
