@@ -40,13 +40,6 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
 
     private final Duration timeout;
 
-    /**
-     * x264 threads of each rung of a video's first chunk, where the pipeline sizes threads: the
-     * video plays once that chunk is done, and with one thread each its biggest rung alone would
-     * hold it up while the others are long done.
-     */
-    static final int FIRST_CHUNK_X264_THREADS = 2;
-
     private final Path executable;
     private final ValidationPolicy policy;
 
@@ -78,6 +71,12 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
     public List<EncodedSegment> encode(
             Path stagedChunk, ChunkSpec chunk, double timelineOrigin, EncodeSpec spec, Path outDir)
             throws MediaException {
+        if (chunk.index() == 0) {
+            // The video plays once its first chunk is done, and the later chunks run behind it:
+            // FFmpeg threads its decoder, filters and every rung as it likes, so the chunk uses
+            // every core (one thread each left its biggest rung alone holding up the video).
+            spec = spec.withThreadsPerEncode(0);
+        }
         FfmpegBinaries ff = FfmpegBinaries.get();
         Path work = outDir.resolve(".work-" + chunk.index());
         List<String> cmd = new ArrayList<>();
@@ -108,14 +107,9 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
                                 chunk.startPts() - ChunkPlanner.EPSILON,
                                 chunk.endPts() - ChunkPlanner.EPSILON)));
         List<Rendition> renditions = spec.renditions();
-        EncodeSpec rungSpec =
-                chunk.index() == 0 && spec.threadsPerEncode() > 0
-                        ? spec.withThreadsPerEncode(
-                                Math.max(spec.threadsPerEncode(), FIRST_CHUNK_X264_THREADS))
-                        : spec;
         for (int i = 0; i < renditions.size(); i++) {
             cmd.addAll(List.of("-map", "[v" + i + "]", "-an", "-sn", "-dn", "-map_metadata", "-1"));
-            cmd.addAll(X264Options.forRendition(rungSpec, renditions.get(i), 0));
+            cmd.addAll(X264Options.forRendition(spec, renditions.get(i), 0));
             cmd.addAll(
                     List.of(
                             "-fps_mode",

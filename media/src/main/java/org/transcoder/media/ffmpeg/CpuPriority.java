@@ -12,7 +12,7 @@ import java.util.List;
 public final class CpuPriority {
 
     /** Niceness of background work. */
-    public static final int BACKGROUND_NICENESS = 10;
+    public static final int BACKGROUND_NICENESS = 19;
 
     /**
      * Runs the rest of the command at {@link #BACKGROUND_NICENESS}. Every child has a session of
