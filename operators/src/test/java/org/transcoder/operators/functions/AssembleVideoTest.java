@@ -421,6 +421,8 @@ class AssembleVideoTest {
         assertThat(playable.getManifestUri())
                 .isEqualTo("file://" + root + "/videos/" + id + "/master.m3u8");
         assertThat(playable.getDashManifestUri()).isNull();
+        // The thumbnails are not done yet: no poster named before it exists (READY names it).
+        assertThat(playable.getPosterUri()).isNull();
         String masterText = Files.readString(root.resolve("videos/" + id + "/master.m3u8"));
         MasterPlaylist master = new MasterPlaylistParser().readPlaylist(masterText);
         assertThat(master.variants())
