@@ -75,7 +75,9 @@ public final class Transcoder {
                 encodes.add(
                         pool.submit(
                                 () -> {
-                                    Path staged = prepared.stage(chunk, staging);
+                                    Path staged =
+                                            steps.stageChunk(
+                                                    prepared.source(), info, chunk, staging);
                                     try {
                                         return encoder.encode(
                                                 staged, chunk, origin, spec, outputDir);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.transcoder.media.chunk.ChunkPlanner;
 import org.transcoder.media.chunk.ChunkSpec;
-import org.transcoder.media.chunk.ChunkSplitter;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.media.ladder.Ladder;
 import org.transcoder.media.probe.MediaInfo;
@@ -16,7 +15,7 @@ import org.transcoder.media.validate.ValidationPolicy;
 /**
  * Preparing a video, the same for both runners (the whole-file {@link Transcoder} and the Flink
  * job's PrepareVideo): probe it, check it against the policy, plan its chunks and decide how every
- * chunk is encoded; then stage each chunk (a stream copy) where the runner wants it.
+ * chunk is encoded. Each runner stages the chunks ({@link MediaSteps#stageChunk}) where it wants.
  */
 public record VideoPreparation(TranscodeOptions options) {
 
@@ -26,14 +25,7 @@ public record VideoPreparation(TranscodeOptions options) {
             MediaInfo info,
             VideoStreamInfo video,
             List<ChunkSpec> chunks,
-            EncodeSpec spec,
-            ValidationPolicy policy) {
-
-        /** Copies one chunk's source packets to {@code dir}; returns the staged file. */
-        public Path stage(ChunkSpec chunk, Path dir) throws MediaException {
-            return ChunkSplitter.stage(source, info, chunk, dir, policy);
-        }
-    }
+            EncodeSpec spec) {}
 
     /** Prepares the video at {@code source} for {@code ladder} (the upload's profile). */
     public PreparedVideo prepare(Path source, Ladder ladder) throws MediaException {
@@ -45,6 +37,6 @@ public record VideoPreparation(TranscodeOptions options) {
         EncodeSpec spec =
                 EncodeSpec.forSource(video, ladder)
                         .withThreadsPerEncode(options.threadsPerEncode());
-        return new PreparedVideo(source, info, video, chunks, spec, policy);
+        return new PreparedVideo(source, info, video, chunks, spec);
     }
 }
