@@ -135,6 +135,14 @@ public final class BenchMain implements Callable<Integer> {
     boolean noQuality;
 
     @Option(
+            names = "--until-first-play",
+            description =
+                    "end each run of the long clip (CLI and job) once its video is playable: time"
+                            + " to first play of a long upload in seconds; wall times mean nothing"
+                            + " else")
+    boolean untilFirstPlay;
+
+    @Option(
             names = "--keep-outputs",
             description = "keep every run's renditions (default: first rep)")
     boolean keepOutputs;
@@ -445,7 +453,8 @@ public final class BenchMain implements Callable<Integer> {
                                 cmd,
                                 FfmpegBinaries.get().environment(),
                                 dir.resolve("log.txt"),
-                                sampleMs);
+                                sampleMs,
+                                () -> untilFirstPlay && w.seconds("long").isPresent());
                 w.close();
                 firstPlay = seconds(w.millis("long").orElse(null));
                 if (firstPlay != null && firstPlay < 0) {
@@ -699,6 +708,9 @@ public final class BenchMain implements Callable<Integer> {
         cmd.addAll(ChildLauncher.ADD_OPENS);
         if (mode.startsWith("job-")) {
             cmd.addAll(ChildLauncher.LOCAL_MODE_JVM_FLAGS);
+        }
+        if (untilFirstPlay) {
+            cmd.add("-D" + JobRunner.UNTIL_FIRST_PLAY_PROPERTY + "=true");
         }
         // Experiments with JVM flags (e.g. the JIT's share): BENCH_CHILD_JVM_OPTS="-XX:..."
         String extra = System.getenv("BENCH_CHILD_JVM_OPTS");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Starts one measured run as a child process, samples its process tree while it runs, and takes its
@@ -53,6 +55,20 @@ final class ChildLauncher {
 
     static Measured run(List<String> command, Map<String, String> env, Path log, long sampleMs)
             throws IOException, InterruptedException {
+        return run(command, env, log, sampleMs, () -> false);
+    }
+
+    /**
+     * Runs {@code command} to its end, or until {@code stopWhen} (polled every 50 ms) holds: it is
+     * then killed, and its exit status reads 0.
+     */
+    static Measured run(
+            List<String> command,
+            Map<String, String> env,
+            Path log,
+            long sampleMs,
+            BooleanSupplier stopWhen)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
@@ -66,7 +82,14 @@ final class ChildLauncher {
         TreeSampler sampler = new TreeSampler(p.pid(), t0, sampleMs).start();
         int rc;
         try {
-            rc = p.waitFor();
+            boolean stopped = false;
+            while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
+                if (!stopped && stopWhen.getAsBoolean()) {
+                    p.destroyForcibly();
+                    stopped = true;
+                }
+            }
+            rc = stopped ? 0 : p.exitValue();
         } finally {
             sampler.close();
         }

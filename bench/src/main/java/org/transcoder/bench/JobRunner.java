@@ -23,13 +23,15 @@ final class JobRunner {
     static final String LOCAL_PIPELINE = "org.transcoder.local.LocalPipeline";
     static final Duration TIMEOUT = Duration.ofMinutes(30);
 
+    /** Set by {@code --until-first-play}. */
+    static final String UNTIL_FIRST_PLAY_PROPERTY = "bench.untilFirstPlay";
+
     /**
-     * Experiments on time to first play ({@code BENCH_CHILD_JVM_OPTS=-Dbench.untilFirstPlay=true}):
-     * a video of the long-clip run ends when it is playable, not at READY, so that a 10-minute
-     * upload's first play is measured in seconds. Its status then reads PLAYABLE and its latency is
-     * its first play.
+     * {@code --until-first-play}: a video of the long-clip run ends when it is playable, not at
+     * READY, so that a 10-minute upload's first play is measured in seconds. Its status then reads
+     * PLAYABLE and its latency is its first play.
      */
-    static final boolean UNTIL_FIRST_PLAY = Boolean.getBoolean("bench.untilFirstPlay");
+    static final boolean UNTIL_FIRST_PLAY = Boolean.getBoolean(UNTIL_FIRST_PLAY_PROPERTY);
 
     private JobRunner() {}
 
@@ -290,7 +292,7 @@ final class JobRunner {
             throws InterruptedException {
         pipeline.submit(UploadEvent.of(id, source.toAbsolutePath().toUri().toString()));
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (firstPlay.millis(id).orElse(-1L) < 0) {
+        while (firstPlay.seconds(id).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(id + " not playable within " + TIMEOUT);
             }

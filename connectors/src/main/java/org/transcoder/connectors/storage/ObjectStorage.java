@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -86,6 +87,36 @@ public final class ObjectStorage implements Serializable {
         Preconditions.checkArgument(
                 Files.isRegularFile(localFile), "not a regular file: %s", localFile);
         write(key, out -> Files.copy(localFile, out));
+    }
+
+    /**
+     * Stores {@code localFile} under {@code key} and removes it: on a local root a rename where it
+     * lies on the same file system (a staged chunk of a long upload is hundreds of megabytes, and
+     * copying it costs the CPU that the first chunk's encode needs), else a copy or an upload.
+     */
+    public void moveIn(String key, java.nio.file.Path localFile) {
+        if (isLocal()) {
+            java.nio.file.Path target = java.nio.file.Path.of(URI.create(uri(key)));
+            try {
+                Files.createDirectories(target.getParent());
+                Files.move(
+                        localFile,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                return;
+            } catch (AtomicMoveNotSupportedException e) {
+                // Another file system: copied below.
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move " + localFile + " to " + target, e);
+            }
+        }
+        put(key, localFile);
+        try {
+            Files.deleteIfExists(localFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + localFile, e);
+        }
     }
 
     public void put(String key, InputStream in) {

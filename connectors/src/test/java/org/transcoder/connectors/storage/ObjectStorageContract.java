@@ -57,6 +57,24 @@ abstract class ObjectStorageContract {
     }
 
     @Test
+    void moveInStoresTheFileAndRemovesIt() throws Exception {
+        ObjectStorage s = storage();
+        s.putString("staging/v1/chunk.nut", "an earlier attempt's chunk");
+        byte[] payload = new byte[1024 * 1024 + 3];
+        new Random(2).nextBytes(payload);
+        Path local = Files.write(tmp.resolve("chunk.nut"), payload);
+
+        s.moveIn("staging/v1/chunk.nut", local);
+
+        assertThat(local).doesNotExist();
+        assertThat(s.size("staging/v1/chunk.nut")).isEqualTo(payload.length);
+        Path back = tmp.resolve("back.nut");
+        s.download("staging/v1/chunk.nut", back);
+        assertThat(Files.readAllBytes(back)).isEqualTo(payload);
+        assertThat(s.list("staging")).containsExactly("staging/v1/chunk.nut");
+    }
+
+    @Test
     void overwriteIsIdempotent() {
         ObjectStorage s = storage();
         s.putString("a/b.txt", "first version, longer");

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.media.ffmpeg.CpuPriority;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.ffmpeg.NativeProcess;
 import org.transcoder.media.ffmpeg.ProcessResult;
@@ -37,6 +38,10 @@ public final class ChunkSplitter {
         int stream = info.video().orElseThrow().index();
         Path out = stagingDir.resolve(OutputLayout.stagedChunkName(chunk.index()));
         List<String> cmd = new ArrayList<>();
+        if (chunk.index() > 0) {
+            // Later chunks are staged while the first is encoded: they must not slow it down.
+            cmd.addAll(CpuPriority.background());
+        }
         cmd.addAll(List.of(ff.ffmpeg().toString(), "-nostdin", "-hide_banner", "-v", "error"));
         if (chunk.index() > 0) {
             // Input -ss counts from the file's start time; the demuxer lands on a keyframe at or

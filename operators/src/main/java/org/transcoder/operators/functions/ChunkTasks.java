@@ -38,7 +38,7 @@ final class ChunkTasks {
                 OutputLayout.stagedChunk(video.getVideoId(), video.getGeneration(), chunk.index());
         Path staged = steps.stageChunk(source, info, chunk, scratch);
         try {
-            storage.put(key, staged);
+            storage.moveIn(key, staged);
         } catch (RuntimeException e) {
             throw new MediaException(
                     ReasonCode.STORAGE_ERROR, "Cannot stage chunk: " + e.getMessage(), e);
