@@ -42,6 +42,9 @@ public class EncodeAudio extends MediaTaskFunction {
 
     @Override
     protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
+        if (attempt == 1) {
+            FirstChunkWait.await(storage, task);
+        }
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {

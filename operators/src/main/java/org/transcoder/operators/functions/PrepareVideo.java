@@ -189,7 +189,11 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             tasks.add(
                     ChunkTasks.stage(
                             steps(), storage, source.path(), info, chunks.get(0), video, scratch));
-            if (chunks.size() > 1) {
+            // Background work waits for the first chunk, which makes a video of several chunks
+            // playable; a video of one chunk is done with it, and needs the rest beside it.
+            boolean background = chunks.size() > 1;
+            if (background) {
+                video.setAfterFirstChunk(true);
                 video.setSourceInfoJson(sourceInfoJson);
                 video.setChunksJson(Json.write(chunks.subList(1, chunks.size())));
                 tasks.add(video);
@@ -197,7 +201,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             if (plan.isHasAudio()) {
                 // A video of several chunks plays once its first chunk and the start of its audio
                 // are done: the start goes first, the whole track (in the background) after it.
-                plan.setAudioStart(chunks.size() > 1);
+                plan.setAudioStart(background);
                 if (plan.isAudioStart()) {
                     MediaTask start =
                             task(event, TaskKind.AUDIO_START, 0, specJson, info, generation);
@@ -209,10 +213,12 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
                 MediaTask audio = task(event, TaskKind.AUDIO, 0, specJson, info, generation);
                 audio.setAudioBitrateKbps(ladder.audioBitrateKbps());
                 audio.setSourceInfoJson(sourceInfoJson);
+                audio.setAfterFirstChunk(background);
                 tasks.add(audio);
             }
             MediaTask thumbnails = task(event, TaskKind.THUMBNAILS, 0, specJson, info, generation);
             thumbnails.setSourceInfoJson(sourceInfoJson);
+            thumbnails.setAfterFirstChunk(background);
             tasks.add(thumbnails);
             videosAccepted.inc();
             return Preparation.planned(plan, tasks);

@@ -15,10 +15,11 @@ import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.TaskResult;
 
 /**
- * Stages a video's chunks after its first (a STAGE task), off the task thread, while the first is
- * encoded: a long upload is playable as soon as a short one, instead of after every chunk of it is
- * copied out. Emits the chunks' encode tasks once all are staged; a failure after the retries is
- * the failed result of the first chunk not staged, so the assembler ends the video with the reason.
+ * Stages a video's chunks after its first (a STAGE task), off the task thread, once the first is
+ * encoded ({@link FirstChunkWait}): a long upload is playable as soon as a short one, instead of
+ * after every chunk of it is copied out. Emits the chunks' encode tasks once all are staged; a
+ * failure after the retries is the failed result of the first chunk not staged, so the assembler
+ * ends the video with the reason.
  */
 public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> {
 
@@ -61,6 +62,9 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
 
     @Override
     protected StagedChunks attempt(MediaTask task, Path scratch, int attempt) throws Exception {
+        if (attempt == 1) {
+            FirstChunkWait.await(storage, task);
+        }
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {
             MediaInfo info = Json.read(task.getSourceInfoJson(), MediaInfo.class);

@@ -51,7 +51,22 @@ public class MediaTask {
      */
     private String chunksJson;
 
+    /**
+     * AUDIO, THUMBNAILS, STAGE of a video of several chunks: background work, started once the
+     * video's first chunk is encoded ({@code FirstChunkWait}). False in tasks from savepoints of
+     * earlier versions: they start at once.
+     */
+    private boolean afterFirstChunk;
+
     public MediaTask() {}
+
+    public boolean isAfterFirstChunk() {
+        return afterFirstChunk;
+    }
+
+    public void setAfterFirstChunk(boolean afterFirstChunk) {
+        this.afterFirstChunk = afterFirstChunk;
+    }
 
     public String getChunksJson() {
         return chunksJson;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
+import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.chunk.ChunkPlanner;
@@ -170,8 +171,22 @@ class PrepareVideoTest {
     /** What RouteStagedChunks sends on: chunk tasks to the encoders, failures to the assembler. */
     private record Routed(List<MediaTask> tasks, List<TaskResult> failures) {}
 
-    /** Runs a STAGE task through StageChunks (async harness) and RouteStagedChunks. */
+    /** Runs a STAGE task through StageChunks and RouteStagedChunks; its first chunk is encoded. */
     private Routed stageChunks(MediaTask stage) throws Exception {
+        return stageChunks(stage, () -> {});
+    }
+
+    /** A step of a test that may throw. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a STAGE task through StageChunks (async harness) and RouteStagedChunks: {@code
+     * whileFirstChunkEncodes} runs once the task is handed over, then the first chunk's segment
+     * appears in storage as EncodeChunk writes it.
+     */
+    private Routed stageChunks(MediaTask stage, Step whileFirstChunkEncodes) throws Exception {
         try (OneInputStreamOperatorTestHarness<MediaTask, StagedChunks> staging =
                         new OneInputStreamOperatorTestHarness<>(
                                 new AsyncWaitOperatorFactory<>(
@@ -186,6 +201,11 @@ class PrepareVideoTest {
             staging.open();
             synchronized (staging.getCheckpointLock()) {
                 staging.processElement(stage, NOW);
+            }
+            whileFirstChunkEncodes.run();
+            ObjectStorage.of("file://" + root)
+                    .putString(FirstChunkWait.firstSegmentKey(stage), "the first chunk's segment");
+            synchronized (staging.getCheckpointLock()) {
                 staging.endInput();
             }
             for (StagedChunks s : staging.extractOutputValues()) {
@@ -193,6 +213,26 @@ class PrepareVideoTest {
             }
             return new Routed(route.extractOutputValues(), side(route, Outputs.STAGING_FAILURES));
         }
+    }
+
+    @Test
+    void laterChunksAreStagedOnceTheFirstIsEncoded() throws Exception {
+        process(UploadEvent.of("vid-wait", Fixtures.clip(GOOD_CLIP).toUri().toString()));
+        MediaTask stage = side(Outputs.STAGE_TASKS).get(0);
+        Path chunk1 = root.resolve(OutputLayout.stagedChunk("vid-wait", stage.getGeneration(), 1));
+
+        Routed rest =
+                stageChunks(
+                        stage,
+                        () -> {
+                            // Staging would take a fraction of this: it waits for the first chunk.
+                            Thread.sleep(1500);
+                            assertThat(chunk1).doesNotExist();
+                        });
+
+        assertThat(rest.failures()).isEmpty();
+        assertThat(rest.tasks()).extracting(MediaTask::key).containsExactly("CHUNK-1");
+        assertThat(chunk1).isNotEmptyFile();
     }
 
     @Test
@@ -313,6 +353,13 @@ class PrepareVideoTest {
         assertThat(thumbs).hasSize(1);
         assertThat(thumbs.get(0).getKind()).isEqualTo(TaskKind.THUMBNAILS);
         assertThat(thumbs.get(0).getInput()).isEqualTo(source);
+        // What makes the video playable starts at once, its background work after the first chunk.
+        assertThat(first.get(0).isAfterFirstChunk()).isFalse();
+        assertThat(stage.get(0).isAfterFirstChunk()).isTrue();
+        assertThat(audio)
+                .extracting(MediaTask::isAfterFirstChunk)
+                .containsExactlyElementsOf(several ? List.of(false, true) : List.of(false));
+        assertThat(thumbs.get(0).isAfterFirstChunk()).isEqualTo(several);
         // Both carry the probe, so neither runs ffprobe on the source again.
         MediaInfo probed = MediaProbe.probe(clip);
         for (MediaTask t : List.of(audio.get(audio.size() - 1), thumbs.get(0))) {
