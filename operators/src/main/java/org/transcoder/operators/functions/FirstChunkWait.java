@@ -3,9 +3,11 @@ package org.transcoder.operators.functions;
 import java.time.Duration;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.OutputLayout;
+import org.transcoder.media.ReasonCode;
 import org.transcoder.media.encode.EncodeSpec;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.model.MediaTask;
+import org.transcoder.operators.model.TaskResult;
 
 /**
  * A video's background work (staging its later chunks, its whole audio track, its thumbnails)
@@ -27,28 +29,42 @@ final class FirstChunkWait {
     private FirstChunkWait() {}
 
     /**
-     * Returns at once for a task not marked {@link MediaTask#isAfterFirstChunk()}; else once the
-     * first chunk's encode is in storage (the video's first segment of its first rung, under this
-     * upload's generation), once the video has ended (its staging removed: a failed first chunk
-     * must not hold the rest up), or after {@link #MAX_WAIT}.
+     * Waits, for a task marked {@link MediaTask#isAfterFirstChunk()}, until the first chunk's
+     * encode is in storage (the video's first segment of its first rung, under this upload's
+     * generation), or after {@link #MAX_WAIT}; returns false, at once, when the video has ended
+     * meanwhile (its FAILED end removed its staging: a first chunk that failed): the task then has
+     * nothing to do, and must not write into a video that is gone.
      */
-    static void await(ObjectStorage storage, MediaTask task) throws InterruptedException {
+    static boolean await(ObjectStorage storage, MediaTask task) throws InterruptedException {
         if (!task.isAfterFirstChunk()) {
-            return;
+            return true;
         }
         String firstSegment = firstSegmentKey(task);
         String firstChunk = OutputLayout.stagedChunk(task.getVideoId(), task.getGeneration(), 0);
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (storage.exists(firstSegment) || !storage.exists(firstChunk)) {
-                    return;
+                if (storage.exists(firstSegment)) {
+                    return true;
+                }
+                if (!storage.exists(firstChunk)) {
+                    return false;
                 }
             } catch (RuntimeException e) {
-                return; // Storage trouble shows (and is retried) in the work itself.
+                return true; // Storage trouble shows (and is retried) in the work itself.
             }
             Thread.sleep(POLL_MILLIS);
         }
+        return true;
+    }
+
+    /** The result of a task {@link #await} found with nothing to do (the assembler drops it). */
+    static TaskResult videoEnded(MediaTask task) {
+        return TaskResult.failure(
+                task,
+                ReasonCode.INTERNAL_ERROR.name(),
+                "Not run: the video had ended before the task started",
+                1);
     }
 
     /** Where EncodeChunk writes the video's first segment of its first rung. */

@@ -62,8 +62,8 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
 
     @Override
     protected StagedChunks attempt(MediaTask task, Path scratch, int attempt) throws Exception {
-        if (attempt == 1) {
-            FirstChunkWait.await(storage, task);
+        if (attempt == 1 && !FirstChunkWait.await(storage, task)) {
+            return StagedChunks.staged(task.getVideoId(), List.of()); // nothing to stage
         }
         try (SourceFiles.LocalSource source =
                 SourceFiles.open(task.getInput(), settings.allowedSources(), scratch)) {

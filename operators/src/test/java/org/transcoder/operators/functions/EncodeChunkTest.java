@@ -119,6 +119,9 @@ class EncodeChunkTest {
                         .isRegularFile();
             }
         }
+        // What a video's background work waits for (FirstChunkWait) is what chunk 0 wrote.
+        assertThat(root.resolve(FirstChunkWait.firstSegmentKey(task("vid-ok", 0, 0))))
+                .isRegularFile();
         // The fake saw the staged chunk's bytes and the task's spec.
         assertThat(FakeEncoder.CALLS).hasSize(2);
         // Per-attempt scratch directories are removed.

@@ -173,7 +173,13 @@ class PrepareVideoTest {
 
     /** Runs a STAGE task through StageChunks and RouteStagedChunks; its first chunk is encoded. */
     private Routed stageChunks(MediaTask stage) throws Exception {
-        return stageChunks(stage, () -> {});
+        return stageChunks(stage, () -> firstChunkEncoded(stage));
+    }
+
+    /** The first chunk's segment appears in storage, as EncodeChunk writes it. */
+    private void firstChunkEncoded(MediaTask stage) {
+        ObjectStorage.of("file://" + root)
+                .putString(FirstChunkWait.firstSegmentKey(stage), "the first chunk's segment");
     }
 
     /** A step of a test that may throw. */
@@ -183,10 +189,9 @@ class PrepareVideoTest {
 
     /**
      * Runs a STAGE task through StageChunks (async harness) and RouteStagedChunks: {@code
-     * whileFirstChunkEncodes} runs once the task is handed over, then the first chunk's segment
-     * appears in storage as EncodeChunk writes it.
+     * meanwhile} runs once the task is handed over (StageChunks waits for the first chunk).
      */
-    private Routed stageChunks(MediaTask stage, Step whileFirstChunkEncodes) throws Exception {
+    private Routed stageChunks(MediaTask stage, Step meanwhile) throws Exception {
         try (OneInputStreamOperatorTestHarness<MediaTask, StagedChunks> staging =
                         new OneInputStreamOperatorTestHarness<>(
                                 new AsyncWaitOperatorFactory<>(
@@ -202,9 +207,7 @@ class PrepareVideoTest {
             synchronized (staging.getCheckpointLock()) {
                 staging.processElement(stage, NOW);
             }
-            whileFirstChunkEncodes.run();
-            ObjectStorage.of("file://" + root)
-                    .putString(FirstChunkWait.firstSegmentKey(stage), "the first chunk's segment");
+            meanwhile.run();
             synchronized (staging.getCheckpointLock()) {
                 staging.endInput();
             }
@@ -228,11 +231,31 @@ class PrepareVideoTest {
                             // Staging would take a fraction of this: it waits for the first chunk.
                             Thread.sleep(1500);
                             assertThat(chunk1).doesNotExist();
+                            firstChunkEncoded(stage);
                         });
 
         assertThat(rest.failures()).isEmpty();
         assertThat(rest.tasks()).extracting(MediaTask::key).containsExactly("CHUNK-1");
         assertThat(chunk1).isNotEmptyFile();
+    }
+
+    @Test
+    void aVideoThatEndsBeforeItsFirstChunkIsEncodedIsNotStaged() throws Exception {
+        process(UploadEvent.of("vid-ended", Fixtures.clip(GOOD_CLIP).toUri().toString()));
+        MediaTask stage = side(Outputs.STAGE_TASKS).get(0);
+
+        // Its first chunk fails: the FAILED end removes the video's staging.
+        Routed rest =
+                stageChunks(
+                        stage,
+                        () ->
+                                ObjectStorage.of("file://" + root)
+                                        .deleteRecursively(
+                                                OutputLayout.stagingPrefix("vid-ended")));
+
+        assertThat(rest.tasks()).isEmpty();
+        assertThat(rest.failures()).isEmpty();
+        assertThat(root.resolve(OutputLayout.stagingPrefix("vid-ended"))).doesNotExist();
     }
 
     @Test
