@@ -32,8 +32,8 @@ public class ExtractThumbnails extends MediaTaskFunction {
 
     @Override
     protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
-        if (attempt == 1 && !FirstChunkWait.await(storage, task)) {
-            return FirstChunkWait.videoEnded(task);
+        if (attempt == 1 && FirstChunkWait.videoEnded(storage, task)) {
+            return FirstChunkWait.notRun(task);
         }
         long started = System.nanoTime();
         try (SourceFiles.LocalSource source =

@@ -14,7 +14,9 @@ import org.transcoder.operators.model.TaskResult;
  * starts once its first chunk is encoded: the first chunk is what makes the video playable, and
  * beside its encode, even at background CPU priority, that work slowed it by a tenth on 2 cores
  * (shared caches and memory bandwidth, and staging's reads and writes of the whole upload). A
- * 10-minute upload's first play was 0.5 s later than a 60 s one's for it.
+ * 10-minute upload's first play was 0.5 s later than a 60 s one's for it. A task that may not start
+ * yet waits outside its operator's queue ({@link RetryingAsyncFunction#readyToStart}), so it holds
+ * no worker from the tasks behind it (another video's audio start).
  */
 final class FirstChunkWait {
 
@@ -24,47 +26,49 @@ final class FirstChunkWait {
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
-    private static final long POLL_MILLIS = 100;
-
     private FirstChunkWait() {}
 
     /**
-     * Waits, for a task marked {@link MediaTask#isAfterFirstChunk()}, until the first chunk's
-     * encode is in storage (the video's first segment of its first rung, under this upload's
-     * generation), or after {@link #MAX_WAIT}; returns false, at once, when the video has ended
-     * meanwhile (its FAILED end removed its staging: a first chunk that failed): the task then has
-     * nothing to do, and must not write into a video that is gone.
+     * Whether {@code task} may start, {@code waitedMillis} after it arrived: at once where it is
+     * not marked {@link MediaTask#isAfterFirstChunk()}; else once the first chunk's encode is in
+     * storage (the video's first segment of its first rung, under this upload's generation), once
+     * the video has ended ({@link #videoEnded}), or after {@link #MAX_WAIT}.
      */
-    static boolean await(ObjectStorage storage, MediaTask task) throws InterruptedException {
-        if (!task.isAfterFirstChunk()) {
+    static boolean ready(ObjectStorage storage, MediaTask task, long waitedMillis) {
+        if (!task.isAfterFirstChunk() || waitedMillis >= MAX_WAIT.toMillis()) {
             return true;
         }
-        String firstSegment = firstSegmentKey(task);
-        String firstChunk = OutputLayout.stagedChunk(task.getVideoId(), task.getGeneration(), 0);
-        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (storage.exists(firstSegment)) {
-                    return true;
-                }
-                if (!storage.exists(firstChunk)) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                return true; // Storage trouble shows (and is retried) in the work itself.
-            }
-            Thread.sleep(POLL_MILLIS);
+        try {
+            return storage.exists(firstSegmentKey(task)) || !storage.exists(firstChunkKey(task));
+        } catch (RuntimeException e) {
+            return true; // Storage trouble shows (and is retried) in the work itself.
         }
-        return true;
     }
 
-    /** The result of a task {@link #await} found with nothing to do (the assembler drops it). */
-    static TaskResult videoEnded(MediaTask task) {
+    /**
+     * Whether the video of a marked task has ended: its FAILED end removed the staging (a first
+     * chunk that failed). The task then has nothing to do, and must not write into a video that is
+     * gone.
+     */
+    static boolean videoEnded(ObjectStorage storage, MediaTask task) {
+        try {
+            return task.isAfterFirstChunk() && !storage.exists(firstChunkKey(task));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The result of an AUDIO or THUMBNAILS task whose video ended (the assembler drops it). */
+    static TaskResult notRun(MediaTask task) {
         return TaskResult.failure(
                 task,
                 ReasonCode.INTERNAL_ERROR.name(),
                 "Not run: the video had ended before the task started",
                 1);
+    }
+
+    private static String firstChunkKey(MediaTask task) {
+        return OutputLayout.stagedChunk(task.getVideoId(), task.getGeneration(), 0);
     }
 
     /** Where EncodeChunk writes the video's first segment of its first rung. */

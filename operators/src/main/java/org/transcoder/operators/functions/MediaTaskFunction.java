@@ -31,6 +31,12 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
         return task.getPriority();
     }
 
+    /** A video's background work waits for its first chunk ({@link FirstChunkWait}). */
+    @Override
+    protected boolean readyToStart(MediaTask task, long waitedMillis) {
+        return FirstChunkWait.ready(storage, task, waitedMillis);
+    }
+
     /**
      * When a viewer who started the video at its upload would reach the task's part of it: chunks
      * run in timeline order within a video, and a new video's first chunk goes ahead of another

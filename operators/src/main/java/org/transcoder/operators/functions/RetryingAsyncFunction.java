@@ -3,8 +3,10 @@ package org.transcoder.operators.functions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +56,11 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
     private transient MediaSteps steps;
 
     private transient ThreadPoolExecutor executor;
+
+    /** Hands elements not ready to start back to the queue ({@link #readyToStart}). */
+    private transient ScheduledExecutorService deferred;
+
+    static final long START_POLL_MILLIS = 100;
     private transient volatile boolean closing;
     private transient Counter completed;
     private transient Counter failed;
@@ -102,6 +109,13 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         steps = MediaSteps.ffmpeg(settings.media());
         storage = ObjectStorage.of(settings.outputRoot());
         executor = taskQueue(threads(), getClass().getSimpleName() + "-worker");
+        deferred =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, getClass().getSimpleName() + "-deferred");
+                            t.setDaemon(true);
+                            return t;
+                        });
         var metrics = getRuntimeContext().getMetricGroup();
         completed = metrics.counter(completedMetricName());
         failed = metrics.counter("tasksFailed");
@@ -114,6 +128,9 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
     @Override
     public void close() throws Exception {
         closing = true;
+        if (deferred != null) {
+            deferred.shutdownNow();
+        }
         if (executor != null) {
             executor.shutdownNow();
         }
@@ -121,12 +138,33 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     @Override
     public void asyncInvoke(IN in, ResultFuture<OUT> result) {
+        submit(in, result, System.nanoTime());
+    }
+
+    /**
+     * Whether the element may start now, {@code waitedMillis} after it arrived (default: yes). One
+     * that may not is asked again every {@link #START_POLL_MILLIS} and waits outside the queue
+     * meanwhile: it holds no worker from the elements behind it.
+     */
+    protected boolean readyToStart(IN in, long waitedMillis) {
+        return true;
+    }
+
+    private void submit(IN in, ResultFuture<OUT> result, long arrivedNanos) {
         try {
             executor.execute(
                     new Prioritized(
                             priority(in),
                             dueAtMillis(in),
                             () -> {
+                                long waited = (System.nanoTime() - arrivedNanos) / 1_000_000;
+                                if (!closing && !readyToStart(in, waited)) {
+                                    deferred.schedule(
+                                            () -> submit(in, result, arrivedNanos),
+                                            START_POLL_MILLIS,
+                                            TimeUnit.MILLISECONDS);
+                                    return;
+                                }
                                 OUT out = runWithRetries(in);
                                 if (out != null) {
                                     result.complete(Collections.singleton(out));

@@ -43,6 +43,11 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
     }
 
     @Override
+    protected boolean readyToStart(MediaTask task, long waitedMillis) {
+        return FirstChunkWait.ready(storage, task, waitedMillis);
+    }
+
+    @Override
     protected String scratchName(MediaTask task) {
         return task.getVideoId() + "-" + task.key();
     }
@@ -62,7 +67,7 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
 
     @Override
     protected StagedChunks attempt(MediaTask task, Path scratch, int attempt) throws Exception {
-        if (attempt == 1 && !FirstChunkWait.await(storage, task)) {
+        if (attempt == 1 && FirstChunkWait.videoEnded(storage, task)) {
             return StagedChunks.staged(task.getVideoId(), List.of()); // nothing to stage
         }
         try (SourceFiles.LocalSource source =

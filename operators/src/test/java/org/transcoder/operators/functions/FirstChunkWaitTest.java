@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.storage.ObjectStorage;
@@ -50,30 +48,23 @@ class FirstChunkWaitTest {
     }
 
     @Test
-    void aTaskNotMarkedStartsAtOnce() throws Exception {
-        assertThat(FirstChunkWait.await(storage(), audio(false))).isTrue();
+    void aTaskNotMarkedStartsAtOnce() {
+        assertThat(FirstChunkWait.ready(storage(), audio(false), 0)).isTrue();
+        assertThat(FirstChunkWait.videoEnded(storage(), audio(false))).isFalse();
     }
 
     @Test
-    void aMarkedTaskStartsWhenTheFirstSegmentIsStored() throws Exception {
+    void aMarkedTaskStartsWhenTheFirstSegmentIsStoredOrAfterTheLongestWait() {
         ObjectStorage s = storage();
         s.putString(OutputLayout.stagedChunk("v1", GENERATION, 0), "staged");
         MediaTask task = audio(true);
-        CompletableFuture<Boolean> go =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return FirstChunkWait.await(s, task);
-                            } catch (InterruptedException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
-        Thread.sleep(500);
-        assertThat(go).isNotDone();
+        assertThat(FirstChunkWait.ready(s, task, 0)).isFalse();
+        assertThat(FirstChunkWait.ready(s, task, FirstChunkWait.MAX_WAIT.toMillis())).isTrue();
 
         s.putString(FirstChunkWait.firstSegmentKey(task), "segment");
 
-        assertThat(go.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(FirstChunkWait.ready(s, task, 0)).isTrue();
+        assertThat(FirstChunkWait.videoEnded(s, task)).isFalse();
         // The first rung's first segment, under the upload's generation (EncodeChunkTest: what
         // chunk 0 writes).
         assertThat(FirstChunkWait.firstSegmentKey(task))
@@ -84,9 +75,10 @@ class FirstChunkWaitTest {
     }
 
     @Test
-    void aMarkedTaskOfAVideoThatEndedHasNothingToDo() throws Exception {
+    void aMarkedTaskOfAVideoThatEndedStartsAndHasNothingToDo() {
         // No staged first chunk: the video's FAILED end removed its staging.
-        assertThat(FirstChunkWait.await(storage(), audio(true))).isFalse();
-        assertThat(FirstChunkWait.videoEnded(audio(true)).isSuccess()).isFalse();
+        assertThat(FirstChunkWait.ready(storage(), audio(true), 0)).isTrue();
+        assertThat(FirstChunkWait.videoEnded(storage(), audio(true))).isTrue();
+        assertThat(FirstChunkWait.notRun(audio(true)).isSuccess()).isFalse();
     }
 }
