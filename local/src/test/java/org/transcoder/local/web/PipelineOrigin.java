@@ -2,6 +2,7 @@ package org.transcoder.local.web;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.transcoder.jobs.Seams;
 import org.transcoder.local.LocalPipeline;
 
 /**
@@ -26,8 +27,19 @@ final class PipelineOrigin implements AutoCloseable {
             Map<String, String> jobOptions,
             org.eclipse.jetty.server.RequestLog requestLog)
             throws Exception {
+        return start(work, jobOptions, requestLog, Seams.NONE);
+    }
+
+    /** With a test's seams in the job (a slowed encoder, for instance). */
+    static PipelineOrigin start(
+            Path work,
+            Map<String, String> jobOptions,
+            org.eclipse.jetty.server.RequestLog requestLog,
+            Seams seams)
+            throws Exception {
         LocalPipeline pipeline =
-                LocalPipeline.start(LocalPipeline.Settings.inBucket(work, jobOptions));
+                LocalPipeline.start(
+                        LocalPipeline.Settings.inBucket(work, jobOptions), conf -> {}, seams);
         MetadataCatalog catalog = null;
         try {
             catalog = new MetadataCatalog(pipeline.config().jdbc(), pipeline.config().redis());

@@ -31,25 +31,32 @@ import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.connectors.events.VideoStatus;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.embedded.EmbeddedServices;
+import org.transcoder.jobs.Seams;
 import org.transcoder.jobs.TranscodeJobConfig;
 import org.transcoder.local.LocalPipeline;
 import org.transcoder.media.OutputLayout;
+import org.transcoder.media.encode.ChunkEncoder;
+import org.transcoder.media.encode.FfmpegChunkEncoder;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
 import org.transcoder.media.testing.GeneratedMedia;
 
 /**
  * Watching a video while it is encoded (issue "Watch before the ladder is done"): a 30 s 480p clip
- * goes through the real pipeline; the watch page opens as soon as the metadata store says PLAYABLE,
- * and hls.js in headless Chromium plays it from the start to the end, without a stall or an error,
- * while its EVENT playlists grow; the quality is switched during playback; the video ends READY.
- * Meanwhile every playlist is read from storage every 300 ms: it only grows, its TARGETDURATION
- * never changes and holds every EXTINF, and each segment it lists exists when it is listed and
- * decodes.
+ * goes through the real pipeline; the watch page is opened while the video is PROCESSING (its first
+ * chunk held back a few seconds), shows the player by itself once the video is PLAYABLE (the viewer
+ * does not reload), and hls.js in headless Chromium plays it from the start to the end, without a
+ * stall or an error, while its EVENT playlists grow; the quality is switched during playback; the
+ * video ends READY. Meanwhile every playlist is read from storage every 300 ms: it only grows, its
+ * TARGETDURATION never changes and holds every EXTINF, and each segment it lists exists when it is
+ * listed and decodes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProgressivePlaybackITCase {
 
     private static final String ID = "progressive-480p";
+
+    /** How long the first chunk's encode is held back: longer than the page's 3 s refresh. */
+    private static final long FIRST_CHUNK_HELD_MILLIS = 5_000;
 
     /** Time after a quality switch in which hls.js may wait for the new rung's buffer. */
     private static final long SWITCH_GRACE_MILLIS = 3_000;
@@ -80,11 +87,29 @@ class ProgressivePlaybackITCase {
         // a few times faster than it plays.
         origin =
                 PipelineOrigin.start(
-                        work, Map.of(TranscodeJobConfig.CHUNK_SECONDS.key(), "4"), null);
+                        work,
+                        Map.of(TranscodeJobConfig.CHUNK_SECONDS.key(), "4"),
+                        null,
+                        new Seams((event, attempt) -> {}, ProgressivePlaybackITCase::encoder));
         pipeline = origin.pipeline;
         catalog = origin.catalog;
         server = origin.server;
         storage = pipeline.storage();
+    }
+
+    /** The real encoder, which holds a video's first chunk back: the video stays PROCESSING. */
+    private static ChunkEncoder encoder() {
+        ChunkEncoder real = new FfmpegChunkEncoder(Duration.ofMinutes(2));
+        return (staged, chunk, origin, spec, out) -> {
+            if (chunk.index() == 0) {
+                try {
+                    Thread.sleep(FIRST_CHUNK_HELD_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return real.encode(staged, chunk, origin, spec, out);
+        };
     }
 
     @AfterAll
@@ -103,6 +128,12 @@ class ProgressivePlaybackITCase {
         storage.put("uploads/clip.mp4", GeneratedMedia.clip30s480p30Gop2s());
         pipeline.submit(
                 UploadEvent.of(ID, "s3://" + EmbeddedServices.BUCKET + "/uploads/clip.mp4"));
+        // The viewer opens the page while the video is still PROCESSING: no player yet.
+        awaitStatus(VideoStatus.PROCESSING);
+        browser.get(server.watchUrl(ID).toString());
+        assertThat(browser.findElements(By.id("player"))).isEmpty();
+        assertThat(browser.findElement(By.className("state")).getText()).contains("PROCESSING");
+
         VideoRecord playable = awaitPlayable();
         assertThat(playable.getManifestUri()).endsWith("/videos/" + ID + "/master.m3u8");
 
@@ -110,7 +141,7 @@ class ProgressivePlaybackITCase {
         watcher.setDaemon(true);
         watcher.start();
 
-        browser.get(server.watchUrl(ID).toString());
+        // The page shows the player by itself (it refreshes while the video cannot play yet).
         Chromium.awaitPlayer(browser);
         js(
                 "window.__events = [];"
@@ -177,6 +208,11 @@ class ProgressivePlaybackITCase {
 
     /** The metadata store's record once it is PLAYABLE (failing if it went READY first). */
     private VideoRecord awaitPlayable() throws Exception {
+        return awaitStatus(VideoStatus.PLAYABLE);
+    }
+
+    /** The cached record once it has {@code status} (failing if the video ended first). */
+    private VideoRecord awaitStatus(VideoStatus status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             var r = pipeline.cached(ID);
@@ -184,13 +220,13 @@ class ProgressivePlaybackITCase {
                 assertThat(r.get().getStatus())
                         .as("published before it was done")
                         .isNotIn(VideoStatus.READY, VideoStatus.FAILED);
-                if (r.get().getStatus() == VideoStatus.PLAYABLE) {
+                if (r.get().getStatus() == status) {
                     return r.get();
                 }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Not PLAYABLE within 3 min");
+        throw new AssertionError("Not " + status + " within 3 min");
     }
 
     /** Reads the master's media playlists every 300 ms, checking each new segment exists. */
