@@ -70,18 +70,8 @@ class DeferredStartTest {
 
     @Test
     void anElementNotReadyHoldsNoWorker() throws Exception {
-        OperatorSettings d = OperatorSettings.defaults("file://" + root, List.of());
-        OperatorSettings settings =
-                new OperatorSettings(
-                        d.outputRoot(),
-                        d.sourceRoots(),
-                        "",
-                        d.media().withWorkDir(workDir),
-                        d.videoDeadline(),
-                        d.maxAttempts(),
-                        d.encodeConcurrency(),
-                        d.prepareConcurrency(),
-                        d.stagingOrphanAge());
+        OperatorSettings defaults = OperatorSettings.defaults("file://" + root, List.of());
+        OperatorSettings settings = defaults.withMedia(defaults.media().withWorkDir(workDir));
         try (OneInputStreamOperatorTestHarness<String, String> h =
                 new OneInputStreamOperatorTestHarness<>(
                         new AsyncWaitOperatorFactory<>(

@@ -49,7 +49,8 @@ import org.transcoder.operators.model.TaskResult;
  */
 class EncodeChunkTest {
 
-    private static final EncodeSpec SPEC =
+    /** Two rungs, 360p first; FirstChunkWaitTest uses it too. */
+    static final EncodeSpec SPEC =
             new EncodeSpec(
                     List.of(
                             new Rendition("360p", 640, 360, 23, 800, 1600),

@@ -3,13 +3,10 @@ package org.transcoder.operators.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.OutputLayout;
-import org.transcoder.media.encode.EncodeSpec;
-import org.transcoder.media.ladder.Rendition;
 import org.transcoder.operators.Json;
 import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskKind;
@@ -31,19 +28,7 @@ class FirstChunkWaitTest {
         t.setKind(TaskKind.AUDIO);
         t.setGeneration(GENERATION);
         t.setAfterFirstChunk(afterFirstChunk);
-        t.setEncodeSpecJson(
-                Json.write(
-                        new EncodeSpec(
-                                List.of(new Rendition("360p", 640, 360, 23, 800, 1600)),
-                                "veryfast",
-                                "high",
-                                2.0,
-                                30.0,
-                                0,
-                                false,
-                                null,
-                                0,
-                                30.0)));
+        t.setEncodeSpecJson(Json.write(EncodeChunkTest.SPEC)); // its first rung: 360p
         return t;
     }
 
