@@ -15,8 +15,8 @@ import org.transcoder.operators.model.TaskResult;
  * beside its encode, even at background CPU priority, that work slowed it by a tenth on 2 cores
  * (shared caches and memory bandwidth, and staging's reads and writes of the whole upload). A
  * 10-minute upload's first play was 0.5 s later than a 60 s one's for it. A task that may not start
- * yet waits outside its operator's queue ({@link RetryingAsyncFunction#readyToStart}), so it holds
- * no worker from the tasks behind it (another video's audio start).
+ * yet waits outside its operator's queue ({@link RetryingAsyncFunction#mayWaitToStart}), so it
+ * holds no worker from the tasks behind it (another video's audio start).
  */
 final class FirstChunkWait {
 

@@ -33,6 +33,11 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
 
     /** A video's background work waits for its first chunk ({@link FirstChunkWait}). */
     @Override
+    protected boolean mayWaitToStart(MediaTask task) {
+        return task.isAfterFirstChunk();
+    }
+
+    @Override
     protected boolean readyToStart(MediaTask task, long waitedMillis) {
         return FirstChunkWait.ready(storage, task, waitedMillis);
     }

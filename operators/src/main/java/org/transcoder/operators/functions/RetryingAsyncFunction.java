@@ -57,7 +57,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     private transient ThreadPoolExecutor executor;
 
-    /** Hands elements not ready to start back to the queue ({@link #readyToStart}). */
+    /** Where elements that {@link #mayWaitToStart} wait, until they are ready to start. */
     private transient ScheduledExecutorService deferred;
 
     static final long START_POLL_MILLIS = 100;
@@ -138,38 +138,69 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     @Override
     public void asyncInvoke(IN in, ResultFuture<OUT> result) {
-        submit(in, result, System.nanoTime());
+        if (mayWaitToStart(in)) {
+            execute(deferred, () -> awaitStart(in, result, System.nanoTime()));
+        } else {
+            submit(in, result);
+        }
     }
 
     /**
-     * Whether the element may start now, {@code waitedMillis} after it arrived (default: yes). One
-     * that may not is asked again every {@link #START_POLL_MILLIS} and waits outside the queue
-     * meanwhile: it holds no worker from the elements behind it.
+     * Whether the element may have to wait before it starts (default: no). Such an element waits
+     * outside the queue, holding no worker from the elements behind it, and is asked {@link
+     * #readyToStart} every {@link #START_POLL_MILLIS} on a thread of its own (one per instance, so
+     * that the checks of many waiting elements pace themselves instead of flooding storage).
      */
+    protected boolean mayWaitToStart(IN in) {
+        return false;
+    }
+
+    /** Whether an element that {@link #mayWaitToStart} may start now, {@code waitedMillis} on. */
     protected boolean readyToStart(IN in, long waitedMillis) {
         return true;
     }
 
-    private void submit(IN in, ResultFuture<OUT> result, long arrivedNanos) {
+    private void awaitStart(IN in, ResultFuture<OUT> result, long arrivedNanos) {
+        if (closing) {
+            return; // The element is in the last checkpoint and runs after the restart.
+        }
+        boolean ready;
         try {
-            executor.execute(
-                    new Prioritized(
-                            priority(in),
-                            dueAtMillis(in),
-                            () -> {
-                                long waited = (System.nanoTime() - arrivedNanos) / 1_000_000;
-                                if (!closing && !readyToStart(in, waited)) {
-                                    deferred.schedule(
-                                            () -> submit(in, result, arrivedNanos),
-                                            START_POLL_MILLIS,
-                                            TimeUnit.MILLISECONDS);
-                                    return;
-                                }
-                                OUT out = runWithRetries(in);
-                                if (out != null) {
-                                    result.complete(Collections.singleton(out));
-                                }
-                            }));
+            ready = readyToStart(in, (System.nanoTime() - arrivedNanos) / 1_000_000);
+        } catch (RuntimeException e) {
+            ready = true; // The work itself reports what is wrong.
+        }
+        if (ready) {
+            submit(in, result);
+            return;
+        }
+        try {
+            deferred.schedule(
+                    () -> awaitStart(in, result, arrivedNanos),
+                    START_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing, as above.
+        }
+    }
+
+    private void submit(IN in, ResultFuture<OUT> result) {
+        execute(
+                executor,
+                new Prioritized(
+                        priority(in),
+                        dueAtMillis(in),
+                        () -> {
+                            OUT out = runWithRetries(in);
+                            if (out != null) {
+                                result.complete(Collections.singleton(out));
+                            }
+                        }));
+    }
+
+    private static void execute(java.util.concurrent.Executor on, Runnable r) {
+        try {
+            on.execute(r);
         } catch (RejectedExecutionException e) {
             // Closing: the element is in the last checkpoint and runs after the restart.
         }

@@ -43,6 +43,11 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
     }
 
     @Override
+    protected boolean mayWaitToStart(MediaTask task) {
+        return task.isAfterFirstChunk();
+    }
+
+    @Override
     protected boolean readyToStart(MediaTask task, long waitedMillis) {
         return FirstChunkWait.ready(storage, task, waitedMillis);
     }

@@ -38,6 +38,11 @@ class DeferredStartTest {
         }
 
         @Override
+        protected boolean mayWaitToStart(String in) {
+            return in.startsWith("a-");
+        }
+
+        @Override
         protected boolean readyToStart(String in, long waitedMillis) {
             return !in.startsWith("a-") || READY.contains(in);
         }
