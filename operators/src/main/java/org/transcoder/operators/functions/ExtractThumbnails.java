@@ -32,7 +32,7 @@ public class ExtractThumbnails extends MediaTaskFunction {
 
     @Override
     protected TaskResult attempt(MediaTask task, Path scratch, int attempt) throws Exception {
-        if (attempt == 1 && FirstChunkWait.videoEnded(storage, task)) {
+        if (videoEnded(task, attempt)) {
             return FirstChunkWait.notRun(task);
         }
         long started = System.nanoTime();

@@ -15,7 +15,7 @@ import org.transcoder.operators.model.TaskResult;
  * thread with retries; a task that keeps failing becomes a failed result with its reason, which the
  * assembler turns into the video's FAILED record.
  */
-public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask, TaskResult> {
+public abstract class MediaTaskFunction extends MediaTaskAsyncFunction<TaskResult> {
 
     protected MediaTaskFunction(OperatorSettings settings) {
         super(settings);
@@ -24,22 +24,6 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
     @Override
     protected TaskResult failure(MediaTask task, ReasonCode reason, String message, int attempts) {
         return TaskResult.failure(task, reason.name(), message, attempts);
-    }
-
-    @Override
-    protected int priority(MediaTask task) {
-        return task.getPriority();
-    }
-
-    /** A video's background work waits for its first chunk ({@link FirstChunkWait}). */
-    @Override
-    protected boolean mayWaitToStart(MediaTask task) {
-        return task.isAfterFirstChunk();
-    }
-
-    @Override
-    protected boolean readyToStart(MediaTask task, long waitedMillis) {
-        return FirstChunkWait.ready(storage, task, waitedMillis);
     }
 
     /**
@@ -55,16 +39,6 @@ public abstract class MediaTaskFunction extends RetryingAsyncFunction<MediaTask,
                         ? Math.max(0, task.getStartPts() - task.getTimelineOrigin())
                         : 0;
         return task.getGeneration() + (long) (offset * 1000);
-    }
-
-    /**
-     * {@code <videoId>-<task key>} (video ids are {@code [A-Za-z0-9_-]}), so a running encode's
-     * command line ({@code .../<videoId>-CHUNK-3-<nanos>/chunk.nut}) names its video and chunk, as
-     * the ClusterITs that count encodes per chunk rely on.
-     */
-    @Override
-    protected String scratchName(MediaTask task) {
-        return task.getVideoId() + "-" + task.key();
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.transcoder.operators.model.TaskResult;
  * failure after the retries is the failed result of the first chunk not staged, so the assembler
  * ends the video with the reason.
  */
-public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> {
+public class StageChunks extends MediaTaskAsyncFunction<StagedChunks> {
 
     public StageChunks(OperatorSettings settings) {
         super(settings);
@@ -33,28 +33,8 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
     }
 
     @Override
-    protected int priority(MediaTask task) {
-        return task.getPriority();
-    }
-
-    @Override
     protected String completedMetricName() {
         return "videosStaged";
-    }
-
-    @Override
-    protected boolean mayWaitToStart(MediaTask task) {
-        return task.isAfterFirstChunk();
-    }
-
-    @Override
-    protected boolean readyToStart(MediaTask task, long waitedMillis) {
-        return FirstChunkWait.ready(storage, task, waitedMillis);
-    }
-
-    @Override
-    protected String scratchName(MediaTask task) {
-        return task.getVideoId() + "-" + task.key();
     }
 
     @Override
@@ -72,7 +52,7 @@ public class StageChunks extends RetryingAsyncFunction<MediaTask, StagedChunks> 
 
     @Override
     protected StagedChunks attempt(MediaTask task, Path scratch, int attempt) throws Exception {
-        if (attempt == 1 && FirstChunkWait.videoEnded(storage, task)) {
+        if (videoEnded(task, attempt)) {
             return StagedChunks.staged(task.getVideoId(), List.of()); // nothing to stage
         }
         try (SourceFiles.LocalSource source =
