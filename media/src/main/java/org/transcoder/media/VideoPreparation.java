@@ -30,8 +30,15 @@ public record VideoPreparation(TranscodeOptions options) {
     /** Prepares the video at {@code source} for {@code ladder} (the upload's profile). */
     public PreparedVideo prepare(Path source, Ladder ladder) throws MediaException {
         ValidationPolicy policy = options.validation();
-        MediaInfo info = MediaProbe.probe(source, policy);
-        VideoStreamInfo video = new MediaValidator(policy).validate(source, info);
+        MediaValidator validator = new MediaValidator(policy);
+        MediaInfo info;
+        VideoStreamInfo video;
+        // The decode check runs while the probe lists the packets: the longer the upload, the
+        // longer that listing, and the first chunk waits for both.
+        try (MediaValidator.EarlyDecode decode = validator.earlyDecode(source)) {
+            info = MediaProbe.probe(source, policy, decode::start);
+            video = validator.validate(source, info, decode);
+        }
         List<ChunkSpec> chunks =
                 ChunkPlanner.plan(info, options.chunkingFor(info.videoDurationSeconds()));
         EncodeSpec spec =

@@ -152,6 +152,28 @@ public final class NativeProcess {
         }
     }
 
+    /**
+     * Threads that wait on children started by {@link #start}: each child dies with the thread that
+     * started it (see {@link #DIE_WITH_PARENT}), and that thread waits in {@link #run} until the
+     * child is gone, so a pool thread outlives its child.
+     */
+    private static final java.util.concurrent.ExecutorService BACKGROUND =
+            java.util.concurrent.Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "native-process");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    /**
+     * {@link #run} on a thread of its own, so that a step can do something else meanwhile.
+     * Cancelling the future with interruption kills the child.
+     */
+    public static java.util.concurrent.Future<ProcessResult> start(
+            List<String> command, Map<String, String> env, StepLimits limits) {
+        return BACKGROUND.submit(() -> run(command, env, limits));
+    }
+
     private static ProcessResult await(
             Process p, List<String> command, StepLimits limits, long start, Path stdout)
             throws IOException {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
 import org.transcoder.media.ffmpeg.FfmpegBinaries;
@@ -15,6 +17,7 @@ import org.transcoder.media.ffmpeg.ProcessResult;
 import org.transcoder.media.ffmpeg.StepLimits;
 import org.transcoder.media.ffmpeg.UntrustedInput;
 import org.transcoder.media.probe.MediaInfo;
+import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.probe.VideoStreamInfo;
 
 /**
@@ -35,6 +38,17 @@ public final class MediaValidator {
 
     /** Returns the accepted video stream, or throws the rejection. */
     public VideoStreamInfo validate(Path file, MediaInfo info) throws MediaException {
+        try (EarlyDecode none = new EarlyDecode(file)) {
+            return validate(file, info, none);
+        }
+    }
+
+    /**
+     * The same, with the decode check's result taken from {@code early} where it started at the
+     * header. The checks and their order are the same: the first failing one is the reason.
+     */
+    public VideoStreamInfo validate(Path file, MediaInfo info, EarlyDecode early)
+            throws MediaException {
         if (info.sizeBytes() > policy.maxSizeBytes()) {
             throw reject(
                     ReasonCode.TOO_LARGE,
@@ -91,7 +105,7 @@ public final class MediaValidator {
             throw reject(
                     ReasonCode.CORRUPT_INPUT, "The file is truncated: its media data ends early");
         }
-        checkDecodes(file, info, video);
+        checkDecodes(early.resultFor(info.container(), video.index()), video);
         return video;
     }
 
@@ -138,8 +152,96 @@ public final class MediaValidator {
         }
     }
 
-    private void checkDecodes(Path file, MediaInfo info, VideoStreamInfo video)
-            throws MediaException {
+    /**
+     * The decode check of {@code file}, started when the probe has read the header ({@link
+     * MediaProbe#probe(Path, ValidationPolicy, MediaProbe.HeaderListener)}): it decodes while the
+     * probe lists every packet. It starts only for a header that passes every check that can be
+     * made on a header (size, container, codec, frame size), so no decoder sees a stream the
+     * validator would refuse before decoding; a file that then fails a timeline check has cost at
+     * most its handful of decoded frames. Closing it stops a check still running.
+     */
+    public final class EarlyDecode implements AutoCloseable {
+        private final Path file;
+        private MediaProbe.Header header;
+        private Future<ProcessResult> running;
+
+        private EarlyDecode(Path file) {
+            this.file = file;
+        }
+
+        /** Starts the decode check if {@code header} passes the checks before it. */
+        public void start(MediaProbe.Header header) {
+            if (running == null && acceptable(header)) {
+                this.header = header;
+                running =
+                        NativeProcess.start(
+                                decodeCommand(file, header.container(), header.videoIndex()),
+                                FfmpegBinaries.get().environment(),
+                                DECODE_LIMITS);
+            }
+        }
+
+        /** Whether the check started at the header. */
+        boolean started() {
+            return running != null;
+        }
+
+        /** The decode check's outcome: the early one's where it started for this stream. */
+        DecodeOutcome resultFor(String container, int videoIndex) {
+            if (running != null
+                    && header.container().equals(container)
+                    && header.videoIndex() == videoIndex) {
+                try {
+                    return new DecodeOutcome(running.get(), null);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException unexpected) {
+                        throw unexpected; // as if the check had run on this thread
+                    }
+                    return new DecodeOutcome(null, e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new DecodeOutcome(null, new IOException("Interrupted", e));
+                }
+            }
+            try {
+                return new DecodeOutcome(
+                        NativeProcess.run(
+                                decodeCommand(file, container, videoIndex),
+                                FfmpegBinaries.get().environment(),
+                                DECODE_LIMITS),
+                        null);
+            } catch (IOException e) {
+                return new DecodeOutcome(null, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (running != null) {
+                running.cancel(true);
+            }
+        }
+    }
+
+    /** A decode check for {@code file}, to start at its header. */
+    public EarlyDecode earlyDecode(Path file) {
+        return new EarlyDecode(file);
+    }
+
+    /** The checks of {@link #validate} that the header alone can decide all pass. */
+    private boolean acceptable(MediaProbe.Header h) {
+        long pixels = (long) h.width() * h.height();
+        return h.sizeBytes() <= policy.maxSizeBytes()
+                && h.videoIndex() >= 0
+                && Arrays.stream(h.container().split(","))
+                        .anyMatch(policy.allowedContainers()::contains)
+                && policy.allowedVideoCodecs().contains(h.videoCodec())
+                && h.width() > 0
+                && h.height() > 0
+                && pixels <= policy.maxPixels();
+    }
+
+    private List<String> decodeCommand(Path file, String container, int videoIndex) {
         FfmpegBinaries ff = FfmpegBinaries.get();
         List<String> cmd = new ArrayList<>();
         cmd.addAll(
@@ -154,27 +256,37 @@ public final class MediaValidator {
                         // handful of frames checked here (~0.1 CPU-s a video at 1080p).
                         "-threads",
                         "1"));
-        cmd.addAll(UntrustedInput.probed(file, info.container(), policy.maxPixels()));
+        cmd.addAll(UntrustedInput.probed(file, container, policy.maxPixels()));
         cmd.addAll(
                 List.of(
                         "-map",
-                        "0:" + video.index(),
+                        "0:" + videoIndex,
                         "-frames:v",
                         Integer.toString(policy.decodeCheckFrames()),
                         "-f",
                         "null",
                         "-"));
-        ProcessResult r;
-        try {
-            r = NativeProcess.run(cmd, ff.environment(), DECODE_LIMITS);
-        } catch (NativeProcess.ProcessTimeoutException e) {
+        return cmd;
+    }
+
+    /** A finished decode check: the child's result, or what stopped it. */
+    private record DecodeOutcome(ProcessResult result, Throwable failure) {}
+
+    private static void checkDecodes(DecodeOutcome outcome, VideoStreamInfo video)
+            throws MediaException {
+        if (outcome.failure() instanceof NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.CORRUPT_INPUT, "Decoding the first frames hung", e);
-        } catch (NativeProcess.LimitExceededException e) {
-            throw new MediaException(e.reason(), e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MediaException(
-                    ReasonCode.INTERNAL_ERROR, "Cannot run ffmpeg: " + e.getMessage(), e);
         }
+        if (outcome.failure() instanceof NativeProcess.LimitExceededException e) {
+            throw new MediaException(e.reason(), e.getMessage(), e);
+        }
+        if (outcome.failure() != null) {
+            throw new MediaException(
+                    ReasonCode.INTERNAL_ERROR,
+                    "Cannot run ffmpeg: " + outcome.failure().getMessage(),
+                    outcome.failure());
+        }
+        ProcessResult r = outcome.result();
         if (r.exitCode() != 0) {
             String why = r.killedBySignal() ? "the decoder crashed" : r.stderrTail();
             throw reject(

@@ -12,7 +12,10 @@ import org.transcoder.media.probe.MediaInfo;
 import org.transcoder.media.probe.MediaProbe;
 import org.transcoder.media.testing.Fixtures;
 
-/** Each policy limit on a real clip, with the reason code and a message a user can act on. */
+/**
+ * Each policy limit on a real clip, with the reason code and a message a user can act on; each the
+ * same when the decode check starts at the header, beside the packet scan, as preparation runs it.
+ */
 class MediaValidatorTest {
 
     private static final Path CLIP = Fixtures.clip("h264_webcam_1080x720_aac.mp4");
@@ -20,18 +23,55 @@ class MediaValidatorTest {
     private static void assertRejected(
             ValidationPolicy policy, Path clip, ReasonCode reason, String message)
             throws MediaException {
+        // Probed as by default: the probe's own container check is not the validator's.
         MediaInfo info = MediaProbe.probe(clip);
-        assertThatThrownBy(() -> new MediaValidator(policy).validate(clip, info))
+        MediaValidator validator = new MediaValidator(policy);
+        assertThatThrownBy(() -> validator.validate(clip, info))
                 .isInstanceOfSatisfying(
                         MediaException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageContaining(message);
+        try (MediaValidator.EarlyDecode early = validator.earlyDecode(clip)) {
+            MediaInfo probed = MediaProbe.probe(clip, ValidationPolicy.defaults(), early::start);
+            assertThatThrownBy(() -> validator.validate(clip, probed, early))
+                    .isInstanceOfSatisfying(
+                            MediaException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                    .hasMessageContaining(message);
+        }
+    }
+
+    /** Whether the decode check started at the header: only for a header that passes. */
+    private static boolean decodeStartsEarly(ValidationPolicy policy, Path clip)
+            throws MediaException {
+        MediaValidator validator = new MediaValidator(policy);
+        try (MediaValidator.EarlyDecode early = validator.earlyDecode(clip)) {
+            MediaProbe.probe(clip, ValidationPolicy.defaults(), early::start);
+            return early.started();
+        }
+    }
+
+    @Test
+    void theDecodeCheckStartsAtTheHeaderOnlyWhenTheHeaderPasses() throws MediaException {
+        ValidationPolicy p = ValidationPolicy.defaults();
+        assertThat(decodeStartsEarly(p, CLIP)).isTrue();
+        assertThat(decodeStartsEarly(p.withMaxPixels(640 * 480), CLIP)).isFalse();
+        assertThat(decodeStartsEarly(p.withMaxSizeBytes(1000), CLIP)).isFalse();
+        assertThat(decodeStartsEarly(p.withAllowedVideoCodecs(Set.of("vp9")), CLIP)).isFalse();
+        assertThat(decodeStartsEarly(p, Fixtures.clip("audio_crunching.mp3"))).isFalse();
+        // A header that passes, over packets that do not: the check runs, the reason stays the
+        // truncation (brokenFiles), found before it.
+        assertThat(decodeStartsEarly(p, Fixtures.clip("truncated_phone_first1MB.mp4"))).isTrue();
     }
 
     @Test
     void acceptsAGoodClip() throws MediaException {
         MediaInfo info = MediaProbe.probe(CLIP);
-        assertThat(new MediaValidator(ValidationPolicy.defaults()).validate(CLIP, info).codec())
-                .isEqualTo("h264");
+        MediaValidator validator = new MediaValidator(ValidationPolicy.defaults());
+        assertThat(validator.validate(CLIP, info).codec()).isEqualTo("h264");
+        try (MediaValidator.EarlyDecode early = validator.earlyDecode(CLIP)) {
+            MediaInfo probed = MediaProbe.probe(CLIP, ValidationPolicy.defaults(), early::start);
+            assertThat(probed).isEqualTo(info);
+            assertThat(validator.validate(CLIP, probed, early)).isEqualTo(info.video().get());
+        }
     }
 
     @Test
