@@ -65,10 +65,7 @@ public final class MediaValidator {
                                                 "No video stream (%s with %d audio stream(s))",
                                                 info.container(),
                                                 info.audioStreams().size()));
-        boolean containerAllowed =
-                Arrays.stream(info.container().split(","))
-                        .anyMatch(policy.allowedContainers()::contains);
-        if (!containerAllowed) {
+        if (!containerAllowed(info.container())) {
             throw reject(
                     ReasonCode.UNSUPPORTED_CONTAINER,
                     "Container '%s' is not supported",
@@ -105,7 +102,7 @@ public final class MediaValidator {
             throw reject(
                     ReasonCode.CORRUPT_INPUT, "The file is truncated: its media data ends early");
         }
-        checkDecodes(early.resultFor(info.container(), video.index()), video);
+        checkDecodes(early, info, video);
         return video;
     }
 
@@ -186,32 +183,33 @@ public final class MediaValidator {
             return running != null;
         }
 
-        /** The decode check's outcome: the early one's where it started for this stream. */
-        DecodeOutcome resultFor(String container, int videoIndex) {
-            if (running != null
-                    && header.container().equals(container)
-                    && header.videoIndex() == videoIndex) {
-                try {
-                    return new DecodeOutcome(running.get(), null);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException unexpected) {
-                        throw unexpected; // as if the check had run on this thread
-                    }
-                    return new DecodeOutcome(null, e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return new DecodeOutcome(null, new IOException("Interrupted", e));
-                }
+        /**
+         * The decode check's result: the early one's where it started for this stream, else run
+         * now.
+         */
+        ProcessResult result(String container, int videoIndex) throws IOException {
+            if (running == null
+                    || !header.container().equals(container)
+                    || header.videoIndex() != videoIndex) {
+                return NativeProcess.run(
+                        decodeCommand(file, container, videoIndex),
+                        FfmpegBinaries.get().environment(),
+                        DECODE_LIMITS);
             }
             try {
-                return new DecodeOutcome(
-                        NativeProcess.run(
-                                decodeCommand(file, container, videoIndex),
-                                FfmpegBinaries.get().environment(),
-                                DECODE_LIMITS),
-                        null);
-            } catch (IOException e) {
-                return new DecodeOutcome(null, e);
+                return running.get();
+            } catch (ExecutionException e) {
+                // As if the check had run on this thread.
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException unexpected) {
+                    throw unexpected;
+                }
+                throw new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while decoding", e);
             }
         }
 
@@ -233,12 +231,16 @@ public final class MediaValidator {
         long pixels = (long) h.width() * h.height();
         return h.sizeBytes() <= policy.maxSizeBytes()
                 && h.videoIndex() >= 0
-                && Arrays.stream(h.container().split(","))
-                        .anyMatch(policy.allowedContainers()::contains)
+                && containerAllowed(h.container())
                 && policy.allowedVideoCodecs().contains(h.videoCodec())
                 && h.width() > 0
                 && h.height() > 0
                 && pixels <= policy.maxPixels();
+    }
+
+    /** One of the probed container's names ("mov,mp4,m4a,...") is an allowed one. */
+    private boolean containerAllowed(String container) {
+        return Arrays.stream(container.split(",")).anyMatch(policy.allowedContainers()::contains);
     }
 
     private List<String> decodeCommand(Path file, String container, int videoIndex) {
@@ -269,24 +271,19 @@ public final class MediaValidator {
         return cmd;
     }
 
-    /** A finished decode check: the child's result, or what stopped it. */
-    private record DecodeOutcome(ProcessResult result, Throwable failure) {}
-
-    private static void checkDecodes(DecodeOutcome outcome, VideoStreamInfo video)
+    private static void checkDecodes(EarlyDecode early, MediaInfo info, VideoStreamInfo video)
             throws MediaException {
-        if (outcome.failure() instanceof NativeProcess.ProcessTimeoutException e) {
+        ProcessResult r;
+        try {
+            r = early.result(info.container(), video.index());
+        } catch (NativeProcess.ProcessTimeoutException e) {
             throw new MediaException(ReasonCode.CORRUPT_INPUT, "Decoding the first frames hung", e);
-        }
-        if (outcome.failure() instanceof NativeProcess.LimitExceededException e) {
+        } catch (NativeProcess.LimitExceededException e) {
             throw new MediaException(e.reason(), e.getMessage(), e);
-        }
-        if (outcome.failure() != null) {
+        } catch (IOException e) {
             throw new MediaException(
-                    ReasonCode.INTERNAL_ERROR,
-                    "Cannot run ffmpeg: " + outcome.failure().getMessage(),
-                    outcome.failure());
+                    ReasonCode.INTERNAL_ERROR, "Cannot run ffmpeg: " + e.getMessage(), e);
         }
-        ProcessResult r = outcome.result();
         if (r.exitCode() != 0) {
             String why = r.killedBySignal() ? "the decoder crashed" : r.stderrTail();
             throw reject(
