@@ -29,15 +29,13 @@ public final class SegmentPlan {
         return Math.max(1, (ticks + VideoTrack.TIMESCALE - 1) / VideoTrack.TIMESCALE);
     }
 
-    /** The longest segment the chunk will be cut into, in seconds. */
+    /** The longest segment the chunk will be cut into, in seconds ({@code keptFrames} sorted). */
     static double longestSegmentSeconds(List<Double> keptFrames, ChunkSpec chunk, double gop) {
         List<Double> keys = new ArrayList<>();
         int forced = 0;
-        for (double f : keptFrames) {
-            if (f < chunk.startPts() - ChunkPlanner.EPSILON
-                    || f >= chunk.endPts() - ChunkPlanner.EPSILON) {
-                continue;
-            }
+        int first = ChunkPlanner.firstFrameFrom(keptFrames, chunk.startPts());
+        int past = ChunkPlanner.firstFrameFrom(keptFrames, chunk.endPts());
+        for (double f : keptFrames.subList(first, past)) {
             double t = f - chunk.startPts();
             if (t >= forced * gop - 0.0005) {
                 keys.add(f);
