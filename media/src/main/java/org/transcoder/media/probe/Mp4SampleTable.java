@@ -37,6 +37,12 @@ final class Mp4SampleTable {
     private static final Set<String> PLAIN_TABLES =
             Set.of("stsd", "stts", "ctts", "stss", "stsc", "stsz", "stco", "co64", "sdtp");
 
+    /**
+     * More boxes than this at the top of the file or inside one box are no upload's (a real one has
+     * a handful): not read, so that millions of empty boxes cost neither time nor memory.
+     */
+    private static final int MAX_BOXES = 4096;
+
     /** ffprobe reads a larger composition offset as a broken table (mov.c, "Invalid CTS"). */
     private static final long MAX_COMPOSITION_OFFSET = 1L << 28;
 
@@ -76,7 +82,10 @@ final class Mp4SampleTable {
         ByteBuffer moov = null;
         long pos = 0;
         ByteBuffer header = ByteBuffer.allocate(16);
-        while (pos + 8 <= fileSize) {
+        for (int boxes = 0; pos + 8 <= fileSize; boxes++) {
+            if (boxes == MAX_BOXES) {
+                return null;
+            }
             header.clear();
             channel.read(header, pos);
             header.flip();
@@ -418,6 +427,9 @@ final class Mp4SampleTable {
         int pos = 0;
         int end = box.limit();
         while (pos + 8 <= end) {
+            if (out.size() == MAX_BOXES) {
+                throw new IllegalArgumentException("Too many MP4 boxes");
+            }
             long size = Integer.toUnsignedLong(box.getInt(pos));
             int header = 8;
             if (size == 1) {

@@ -107,8 +107,9 @@ class Mp4SampleTableTest {
     }
 
     /**
-     * A hostile moov: counts that claim billions of samples, a box larger than its parent. Nothing
-     * is allocated for what is not there, nothing throws: no table, and ffprobe lists the file.
+     * A hostile moov: counts that claim billions of samples, a box larger than its parent, a
+     * million empty boxes. Nothing is allocated for what is not there, nothing throws: no table,
+     * and ffprobe lists the file.
      */
     @Test
     void aHostileTableIsNotRead() throws IOException {
@@ -133,6 +134,16 @@ class Mp4SampleTableTest {
             bytes = plain.clone();
             java.nio.ByteBuffer.wrap(bytes).putInt(stbl - 4, 0x7ffffff0);
             Files.write(hostile, bytes);
+            assertThat(Mp4SampleTable.read(hostile, 0, 1_000_000)).isEmpty();
+            // a million empty boxes at the top, then the real file: not walked (without the cap
+            // the walk would reach the moov behind them and read the table)
+            byte[] empties = new byte[8 * 1_000_000];
+            java.nio.ByteBuffer e = java.nio.ByteBuffer.wrap(empties);
+            for (int i = 0; i < 1_000_000; i++) {
+                e.putInt(8).put("free".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            Files.write(hostile, empties);
+            Files.write(hostile, plain, java.nio.file.StandardOpenOption.APPEND);
             assertThat(Mp4SampleTable.read(hostile, 0, 1_000_000)).isEmpty();
         } finally {
             Files.deleteIfExists(hostile);
