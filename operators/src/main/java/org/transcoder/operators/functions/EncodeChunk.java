@@ -82,13 +82,15 @@ public class EncodeChunk extends MediaTaskFunction {
         int frames = 0;
         for (EncodedSegment s : segments) {
             String dir = s.rendition() + "/";
-            // Inits are named by content hash (the same bytes under the same key); segments carry
-            // the upload's generation.
+            // Inits are named by content hash (the same bytes under the same key; a rendition's
+            // init serves each of its segments here, so it is copied); segments carry the
+            // upload's generation, and are moved.
             String segment =
                     OutputLayout.segmentPath(
                             task.getGeneration(), s.segmentFile().getFileName().toString());
             upload(OutputLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
-            upload(OutputLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
+            uploadAndRemove(
+                    OutputLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
             infos.add(
                     SegmentInfo.of(
                             s.rendition(),

@@ -219,8 +219,24 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     /** Writes one output object; a storage failure is transient (retried, then STORAGE_ERROR). */
     protected void upload(String key, Path file) throws MediaException {
+        store(key, file, false);
+    }
+
+    /**
+     * Writes one output object from a scratch file nothing reads again, which is moved where the
+     * storage is local (no copy of a minute of 1080p segments: ~100 MB through the JVM).
+     */
+    protected void uploadAndRemove(String key, Path file) throws MediaException {
+        store(key, file, true);
+    }
+
+    private void store(String key, Path file, boolean move) throws MediaException {
         try {
-            storage.put(key, file);
+            if (move) {
+                storage.moveIn(key, file);
+            } else {
+                storage.put(key, file);
+            }
         } catch (RuntimeException e) {
             throw new MediaException(
                     ReasonCode.STORAGE_ERROR, "Cannot write " + key + ": " + e.getMessage(), e);
