@@ -208,19 +208,14 @@ public final class MediaProbe {
             if (head.lines() <= headPackets) {
                 return packetTimes(head, policy);
             }
-            Optional<Mp4SampleTable.Samples> table =
-                    Mp4SampleTable.read(file, streamIndex, policy.maxFrames());
-            if (table.isPresent() && head.isStartOf(table.get())) {
-                Mp4SampleTable.Samples t = table.get();
-                return packetTimes(
-                        new Listing(
-                                t.times(),
-                                t.durations(),
-                                t.keys(),
-                                t.count(),
-                                t.count(),
-                                head.warnings()),
-                        policy);
+            // A packet listed without a time is one the table cannot agree with.
+            if (head.packets().count() == head.lines()) {
+                Optional<Packets> table =
+                        Mp4SampleTable.read(file, streamIndex, policy.maxFrames());
+                if (table.isPresent() && table.get().startsWith(head.packets())) {
+                    Listing whole = new Listing(table.get(), table.get().count(), head.warnings());
+                    return packetTimes(whole, policy);
+                }
             }
         }
         // One packet past the limit, then stop: that one says the video has more.
@@ -229,32 +224,10 @@ public final class MediaProbe {
     }
 
     /**
-     * ffprobe's packet listing, per packet in decode order: time, duration, keyframe; {@code lines}
-     * counts the packets, {@code count} those with a time.
+     * ffprobe's packet listing: the packets with a time, how many it listed ({@code lines}), and
+     * what it said on stderr.
      */
-    private record Listing(
-            double[] times,
-            double[] durations,
-            boolean[] keys,
-            int count,
-            int lines,
-            String warnings) {
-
-        /** Whether every packet listed here is the table's, in order, with the same values. */
-        boolean isStartOf(Mp4SampleTable.Samples table) {
-            if (count != lines || count > table.count()) {
-                return false;
-            }
-            for (int i = 0; i < count; i++) {
-                if (times[i] != table.times()[i]
-                        || durations[i] != table.durations()[i]
-                        || keys[i] != table.keys()[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    private record Listing(Packets packets, int lines, String warnings) {}
 
     private static Listing list(
             FfmpegBinaries ff,
@@ -301,10 +274,10 @@ public final class MediaProbe {
             count++;
         }
         return new Listing(
-                times,
-                durations,
-                keys,
-                count,
+                new Packets(
+                        Arrays.copyOf(times, count),
+                        Arrays.copyOf(durations, count),
+                        Arrays.copyOf(keys, count)),
                 lines,
                 r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail());
     }
@@ -319,16 +292,17 @@ public final class MediaProbe {
                             "The video has more than %d frames, the limit",
                             policy.maxFrames()));
         }
-        int count = listing.count();
-        double[] times = Arrays.copyOf(listing.times(), count);
+        Packets packets = listing.packets();
+        int count = packets.count();
+        double[] times = packets.times().clone(); // sorted below
         double[] keyTimes = new double[count];
         int keyCount = 0;
         double end = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
-            if (listing.keys()[i]) {
+            if (packets.keys()[i]) {
                 keyTimes[keyCount++] = times[i];
             }
-            end = Math.max(end, times[i] + listing.durations()[i]);
+            end = Math.max(end, times[i] + packets.durations()[i]);
         }
         List<Double> pts = withoutDuplicates(times, count);
         List<Double> keys = withoutDuplicates(keyTimes, keyCount);

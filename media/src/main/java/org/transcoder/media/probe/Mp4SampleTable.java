@@ -46,23 +46,13 @@ final class Mp4SampleTable {
     /** ffprobe reads a larger composition offset as a broken table (mov.c, "Invalid CTS"). */
     private static final long MAX_COMPOSITION_OFFSET = 1L << 28;
 
-    /**
-     * Per packet in decode order: presentation time and duration in seconds as ffprobe prints them
-     * (six decimals, read back), and whether it is a keyframe.
-     */
-    record Samples(double[] times, double[] durations, boolean[] keys) {
-        int count() {
-            return times.length;
-        }
-    }
-
     private Mp4SampleTable() {}
 
     /**
      * The samples of the file's {@code trackIndex}-th track (ffprobe's stream index); none past
      * {@code maxSamples} (the listing then stops at the limit and says so).
      */
-    static Optional<Samples> read(Path file, int trackIndex, long maxSamples) {
+    static Optional<Packets> read(Path file, int trackIndex, long maxSamples) {
         try (FileChannel channel = FileChannel.open(file)) {
             long fileSize = channel.size();
             ByteBuffer moov = moov(channel, fileSize);
@@ -127,7 +117,7 @@ final class Mp4SampleTable {
         return moov;
     }
 
-    private static Optional<Samples> track(
+    private static Optional<Packets> track(
             ByteBuffer moov, int trackIndex, long fileSize, long maxSamples) {
         List<Box> moovBoxes = children(moov);
         if (child(moovBoxes, "mvex") != null) {
@@ -188,7 +178,7 @@ final class Mp4SampleTable {
                 durations[i] = durations[i - 1];
             }
         }
-        return Optional.of(new Samples(times, durations, keys));
+        return Optional.of(new Packets(times, durations, keys));
     }
 
     /**

@@ -185,10 +185,10 @@ class Mp4SampleTableTest {
 
     private static void assertTableIsTheListing(Path clip) throws MediaException {
         int stream = Ffprobe.video(clip).orElseThrow().index();
-        Optional<Mp4SampleTable.Samples> table = Mp4SampleTable.read(clip, stream, 1_000_000);
+        Optional<Packets> table = Mp4SampleTable.read(clip, stream, 1_000_000);
         assertThat(table).as("%s: a plain sample table", clip.getFileName()).isPresent();
         List<Ffprobe.Packet> packets = Ffprobe.videoPackets(clip);
-        Mp4SampleTable.Samples samples = table.get();
+        Packets samples = table.get();
         assertThat(samples.count()).as("%s: packets", clip.getFileName()).isEqualTo(packets.size());
         for (int i = 0; i < packets.size(); i++) {
             Ffprobe.Packet p = packets.get(i);
