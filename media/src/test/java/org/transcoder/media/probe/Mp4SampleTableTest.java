@@ -93,6 +93,73 @@ class Mp4SampleTableTest {
                 .isEmpty();
     }
 
+    /**
+     * An edit that starts 3 s into the media: FFmpeg's demuxer drops the frames before the keyframe
+     * at 2 s, which the table still holds, so the first packets disagree and the probe lists the
+     * file with ffprobe (the very result of the whole listing). Without the head check the probe
+     * would plan two seconds of frames that no later step reads.
+     */
+    @Test
+    void aTableThatDisagreesWithTheFirstPacketsIsNotUsed() throws MediaException, IOException {
+        byte[] bytes = Files.readAllBytes(clip("no_bframes.mp4", "-bf 0"));
+        int elst = indexOf(bytes, "elst");
+        java.nio.ByteBuffer.wrap(bytes).putInt(elst + 16, 3 * 15360); // media_time of entry 1
+        Path late = Files.createTempFile("late-edit", ".mp4");
+        try {
+            Files.write(late, bytes);
+            Packets table = Mp4SampleTable.read(late, 0, 1_000_000).orElseThrow();
+            assertThat(table.times()[0]).isNotEqualTo(Ffprobe.videoPackets(late).get(0).ptsTime());
+            MediaInfo info = assertSameProbeWithAndWithoutTheTable(late);
+            assertThat(info.framePts()).hasSizeLessThan(table.count());
+        } finally {
+            Files.deleteIfExists(late);
+        }
+    }
+
+    /**
+     * Layouts past the plain one, each made from a plain file by changing one field: a sample group
+     * box (FFmpeg may take keyframes from it), two sample descriptions, two edits, an edit at twice
+     * the speed. None is read; the probe lists them with ffprobe.
+     */
+    @Test
+    void layoutsPastThePlainOneHaveNoTable() throws MediaException, IOException {
+        Path plainClip = clip("bframes_faststart.mp4", "-bf 3 -movflags +faststart");
+        Path editedClip = clip("empty_edit_offset.mp4", "-bf 2 -output_ts_offset 1.5");
+        assertThat(Mp4SampleTable.read(plainClip, 0, 1_000_000)).isPresent();
+        assertThat(Mp4SampleTable.read(editedClip, 0, 1_000_000)).isPresent();
+        byte[] plain = Files.readAllBytes(plainClip);
+        byte[] edited = Files.readAllBytes(editedClip);
+        byte[] sbgp = "sbgp".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<Path> unusual =
+                List.of(
+                        written(plain, b -> b.put(indexOf(plain, "stss"), sbgp)),
+                        written(plain, b -> b.putInt(indexOf(plain, "stsd") + 8, 2)),
+                        // the empty edit (media time -1) made a second edit of the media
+                        written(edited, b -> b.putInt(indexOf(edited, "elst") + 16, 0)),
+                        written(edited, b -> b.putInt(indexOf(edited, "elst") + 32, 0x20000)));
+        try {
+            for (Path file : unusual) {
+                assertThat(Mp4SampleTable.read(file, 0, 1_000_000)).as(file.toString()).isEmpty();
+            }
+            assertSameProbeWithAndWithoutTheTable(unusual.get(2));
+        } finally {
+            for (Path file : unusual) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A temporary copy of {@code bytes} with {@code change} applied. */
+    private static Path written(
+            byte[] bytes, java.util.function.Consumer<java.nio.ByteBuffer> change)
+            throws IOException {
+        byte[] copy = bytes.clone();
+        change.accept(java.nio.ByteBuffer.wrap(copy));
+        Path file = Files.createTempFile("layout", ".mp4");
+        Files.write(file, copy);
+        return file;
+    }
+
     /** Past the frame limit the table says nothing, and the listing stops there: TOO_LONG. */
     @Test
     void theFrameLimitHoldsWhenTheTableCouldSayTheRest() {
