@@ -114,7 +114,7 @@ final class JobRunner {
                 long ticks = ProcStat.self().treeTicks();
                 Map<String, Long> idleBefore = ThreadCpu.byGroup();
                 Thread.sleep(idleSeconds * 1000L);
-                info.put("jvmThreadCpuIdle", ThreadCpu.top(ThreadCpu.since(idleBefore), 12));
+                info.put("jvmThreadCpuIdle", ThreadCpu.top(ThreadCpu.since(idleBefore), 20));
                 info.put(
                         "idleCpuSecondsPerSecond",
                         String.format(
@@ -124,6 +124,7 @@ final class JobRunner {
                                         / idleSeconds));
             }
             Map<String, Long> threadsBefore = ThreadCpu.byGroup();
+            long jvmBefore = ProcStat.self().ownTicks();
             BenchChild.Clock clock = BenchChild.Clock.start(jvmStart);
             if (!concurrent) {
                 for (BenchChild.Task t : tasks) {
@@ -200,7 +201,14 @@ final class JobRunner {
                     info.put("firstPlayMissing:" + id, firstPlay.missing(id));
                 }
             }
-            info.put("jvmThreadCpuDuringOp", ThreadCpu.top(ThreadCpu.since(threadsBefore), 12));
+            info.put("jvmThreadCpuDuringOp", ThreadCpu.top(ThreadCpu.since(threadsBefore), 20));
+            // The JVM alone (its own threads, no child process), ended threads included.
+            info.put(
+                    "jvmCpuSecondsDuringOp",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.1f",
+                            ProcStat.seconds(ProcStat.self().ownTicks() - jvmBefore)));
             ChildResult result = clock.finish("job", items, info);
             long failed = items.stream().filter(i -> !"READY".equals(i.status())).count();
             if (failed > 0) {

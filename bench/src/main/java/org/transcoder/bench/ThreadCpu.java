@@ -66,7 +66,7 @@ final class ThreadCpu {
                                         .append(
                                                 String.format(
                                                         java.util.Locale.ROOT,
-                                                        "%.1f",
+                                                        "%.2f",
                                                         ProcStat.seconds(e.getValue()))));
         return b.toString();
     }
