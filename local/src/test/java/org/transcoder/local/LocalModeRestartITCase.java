@@ -114,7 +114,7 @@ class LocalModeRestartITCase {
 
     /**
      * Against the kept services of the work directory: READY in PostgreSQL and Redis, exactly one
-     * committed completion record (READY), and a ladder that decodes.
+     * committed completion record (READY) and one PLAYABLE record, and a ladder that decodes.
      */
     private static void assertFinishedOnce(Path work) throws Exception {
         try (EmbeddedServices services =
@@ -133,6 +133,13 @@ class LocalModeRestartITCase {
             assertThat(records).extracting(VideoRecord::getVideoId).containsExactly(id);
             assertThat(records.get(0).getStatus()).isEqualTo(VideoStatus.READY);
             assertThat(committed(services.kafka().bootstrapServers(), "video-failures")).isEmpty();
+            // Played early once, whether the stop came before or after that record: a restart
+            // commits a transaction its checkpoint holds (or finds it committed) or re-emits the
+            // record; it neither loses nor repeats it.
+            List<VideoRecord> playable =
+                    committed(services.kafka().bootstrapServers(), EmbeddedServices.PLAYABLE_TOPIC);
+            assertThat(playable).extracting(VideoRecord::getVideoId).containsExactly(id);
+            assertThat(playable.get(0).getStatus()).isEqualTo(VideoStatus.PLAYABLE);
         }
         LadderAssertions.assertPlayableLadder(
                 work.resolve("services/s3/transcoder/videos").resolve(id), clip);
