@@ -26,6 +26,7 @@ import org.transcoder.media.validate.ValidationPolicy;
  *     of video after it was accepted ends FAILED with DEADLINE_EXCEEDED
  * @param maxAttempts tries of a task that fails for a transient reason (crash, timeout, storage)
  * @param encodeConcurrency encodes running at once in one parallel instance of an encode operator
+ *     (the chunk encoders of one TaskManager pool theirs: WorkerPool)
  * @param prepareConcurrency uploads prepared (probed, checked, staged) at once per instance, and
  *     audio and thumbnail tasks run at once per instance
  * @param stagingOrphanAge staging data of an upload accepted longer ago is swept (see {@link

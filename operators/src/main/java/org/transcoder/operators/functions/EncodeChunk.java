@@ -21,7 +21,8 @@ import org.transcoder.operators.model.TaskResult;
 
 /**
  * Encodes one staged chunk into every rendition (one decode) and writes the segments to their final
- * keys; runs in every encode slot in parallel.
+ * keys; runs in every encode slot in parallel. The slots of a TaskManager share one queue of chunks
+ * ({@link WorkerPool}): the next chunk due runs on whichever slot frees first.
  */
 public class EncodeChunk extends MediaTaskFunction {
 
@@ -37,6 +38,11 @@ public class EncodeChunk extends MediaTaskFunction {
             OperatorSettings settings, SerializableSupplier<ChunkEncoder> encoderFactory) {
         super(settings);
         this.encoderFactory = encoderFactory;
+    }
+
+    @Override
+    protected boolean sharesWorkers() {
+        return true;
     }
 
     @Override

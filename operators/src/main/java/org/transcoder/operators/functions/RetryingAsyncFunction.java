@@ -4,10 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.concurrent.Executors;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -30,9 +28,10 @@ import org.transcoder.operators.OperatorSettings;
  * Runs blocking work (native processes, storage I/O) off the task thread, so it never holds back
  * other records or checkpoint barriers: Flink's async operator keeps in-flight elements in the
  * checkpoint and re-runs them after a failure or from a savepoint. Elements wait in a priority
- * queue (higher first, then arrival order) for a bounded pool of threads. Every failure becomes
- * data: a transient one ({@link ReasonCode#isTransient}, or an unexpected exception) is retried
- * with backoff up to {@code maxAttempts} (storage errors for at least {@link
+ * queue (higher first, then the earliest due, then arrival order) for a bounded pool of threads
+ * ({@link WorkerPool}), of the instance's own or shared by the operator's instances in a JVM. Every
+ * failure becomes data: a transient one ({@link ReasonCode#isTransient}, or an unexpected
+ * exception) is retried with backoff up to {@code maxAttempts} (storage errors for at least {@link
  * OperatorSettings#STORAGE_RETRY_FOR}, so an outage of the store is waited out), then it and every
  * deterministic failure become a failure output with its reason; the job never fails because of one
  * element. Retries happen here, not through Flink's retry strategy, whose race with the timeout can
@@ -55,7 +54,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
 
     private transient MediaSteps steps;
 
-    private transient ThreadPoolExecutor executor;
+    private transient WorkerPool.Member workers;
 
     /** Where elements that {@link #mayWaitToStart} wait, until they are ready to start. */
     private transient ScheduledExecutorService deferred;
@@ -83,6 +82,15 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
     /** Threads of one parallel instance. */
     protected abstract int threads();
 
+    /**
+     * Whether the instances of this operator in one JVM (a TaskManager's slots) share their workers
+     * and one queue ({@link WorkerPool}); default no: an instance whose work must run one at a time
+     * in order (PublishVideo) or that has a pool of its own.
+     */
+    protected boolean sharesWorkers() {
+        return false;
+    }
+
     /** Metric name of the completed counter, e.g. "chunksEncoded". */
     protected abstract String completedMetricName();
 
@@ -108,7 +116,17 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         // video with INTERNAL_ERROR.
         steps = MediaSteps.ffmpeg(settings.media());
         storage = ObjectStorage.of(settings.outputRoot());
-        executor = taskQueue(threads(), getClass().getSimpleName() + "-worker");
+        workers =
+                WorkerPool.join(
+                        sharesWorkers()
+                                ? getRuntimeContext().getJobInfo().getJobId()
+                                        + "/"
+                                        + getRuntimeContext().getTaskInfo().getTaskName()
+                                        + "/"
+                                        + getClass().getName()
+                                : null,
+                        threads(),
+                        getClass().getSimpleName() + "-worker");
         deferred =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -121,7 +139,7 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         failed = metrics.counter("tasksFailed");
         retries = metrics.counter("taskRetries");
         latencyMs = metrics.histogram("taskLatencyMs", new DescriptiveStatisticsHistogram(500));
-        metrics.gauge("tasksQueued", () -> executor.getQueue().size());
+        metrics.gauge("tasksQueued", () -> workers.queued());
         Files.createDirectories(Path.of(settings.localWorkDir()));
     }
 
@@ -131,8 +149,8 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
         if (deferred != null) {
             deferred.shutdownNow();
         }
-        if (executor != null) {
-            executor.shutdownNow();
+        if (workers != null) {
+            workers.leave();
         }
     }
 
@@ -185,24 +203,26 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
     }
 
     private void submit(IN in, ResultFuture<OUT> result) {
-        execute(
-                executor,
-                new Prioritized(
-                        priority(in),
-                        dueAtMillis(in),
-                        () -> {
-                            OUT out = runWithRetries(in);
-                            if (out != null) {
-                                result.complete(Collections.singleton(out));
-                            }
-                        }));
+        try {
+            workers.execute(
+                    priority(in),
+                    dueAtMillis(in),
+                    () -> {
+                        OUT out = runWithRetries(in);
+                        if (out != null) {
+                            result.complete(Collections.singleton(out));
+                        }
+                    });
+        } catch (RejectedExecutionException e) {
+            // Closing: the element is in the last checkpoint and runs after the restart.
+        }
     }
 
     private static void execute(java.util.concurrent.Executor on, Runnable r) {
         try {
             on.execute(r);
         } catch (RejectedExecutionException e) {
-            // Closing: the element is in the last checkpoint and runs after the restart.
+            // Closing, as above.
         }
     }
 
@@ -333,49 +353,5 @@ public abstract class RetryingAsyncFunction<IN, OUT> extends RichAsyncFunction<I
      */
     protected long dueAtMillis(IN in) {
         return System.currentTimeMillis();
-    }
-
-    /** The workers and their queue, which serves {@link Prioritized} entries in their order. */
-    static ThreadPoolExecutor taskQueue(int threads, String name) {
-        return new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.SECONDS,
-                new PriorityBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, name);
-                    t.setDaemon(true);
-                    return t;
-                });
-    }
-
-    /** Queue entry: higher priority first, then the earliest due, then first come first served. */
-    static final class Prioritized implements Runnable, Comparable<Prioritized> {
-        private final int priority;
-        private final long dueAt;
-        private final long sequence = SEQUENCE.incrementAndGet();
-        private final Runnable body;
-
-        Prioritized(int priority, long dueAt, Runnable body) {
-            this.priority = priority;
-            this.dueAt = dueAt;
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public int compareTo(Prioritized o) {
-            if (priority != o.priority) {
-                return Integer.compare(o.priority, priority);
-            }
-            return dueAt != o.dueAt
-                    ? Long.compare(dueAt, o.dueAt)
-                    : Long.compare(sequence, o.sequence);
-        }
     }
 }

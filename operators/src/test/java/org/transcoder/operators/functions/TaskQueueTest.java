@@ -40,9 +40,9 @@ class TaskQueueTest {
 
     /** A queue of {@code threads} workers, each held busy until {@link #release()}. */
     private void open(int threads) {
-        queue = RetryingAsyncFunction.taskQueue(threads, "test");
+        queue = WorkerPool.taskQueue(threads, "test");
         for (int i = 0; i < threads; i++) {
-            queue.execute(new RetryingAsyncFunction.Prioritized(Integer.MAX_VALUE, 0, this::hold));
+            queue.execute(new WorkerPool.Prioritized(Integer.MAX_VALUE, 0, this::hold));
         }
     }
 
@@ -78,7 +78,7 @@ class TaskQueueTest {
 
     private void submit(MediaTaskFunction function, MediaTask t) {
         queue.execute(
-                new RetryingAsyncFunction.Prioritized(
+                new WorkerPool.Prioritized(
                         function.priority(t),
                         function.dueAtMillis(t),
                         () -> ran.add(t.getVideoId() + "/" + t.key())));
@@ -143,7 +143,7 @@ class TaskQueueTest {
             p.setRecord(VideoRecord.processing("v", null, i));
             String name = "p" + i;
             queue.execute(
-                    new RetryingAsyncFunction.Prioritized(
+                    new WorkerPool.Prioritized(
                             publish.priority(p),
                             publish.dueAtMillis(p),
                             () -> {
