@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Worker threads and the priority queue they take work from, for the parallel instances of an async
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WorkerPool {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Shared pools by key; guards every pool's thread count. */
@@ -57,6 +60,9 @@ final class WorkerPool {
                 }
             } else {
                 pool.resize(pool.threads + threads);
+            }
+            if (key != null) {
+                LOG.info("Worker pool {}: {} threads", key, pool.threads);
             }
             return new Member(pool, threads);
         }
