@@ -8,7 +8,6 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +33,17 @@ final class WorkerPool {
     private static final Map<String, WorkerPool> SHARED = new HashMap<>();
 
     private final String key;
+
+    /** Its core size is the pool's thread count (the sum of its members'). */
     private final ThreadPoolExecutor executor;
-    private int threads;
 
     private WorkerPool(String key, int threads, String threadName) {
         this.key = key;
-        this.threads = threads;
         this.executor = taskQueue(threads, threadName);
+    }
+
+    private int threads() {
+        return executor.getCorePoolSize();
     }
 
     /**
@@ -59,10 +62,10 @@ final class WorkerPool {
                     SHARED.put(key, pool);
                 }
             } else {
-                pool.resize(pool.threads + threads);
+                pool.resize(pool.threads() + threads);
             }
             if (key != null) {
-                LOG.info("Worker pool {}: {} threads", key, pool.threads);
+                LOG.info("Worker pool {}: {} threads", key, pool.threads());
             }
             return new Member(pool, threads);
         }
@@ -72,12 +75,11 @@ final class WorkerPool {
     static int sharedThreads(String key) {
         synchronized (SHARED) {
             WorkerPool pool = SHARED.get(key);
-            return pool == null ? 0 : pool.threads;
+            return pool == null ? 0 : pool.threads();
         }
     }
 
     private void resize(int n) {
-        threads = n;
         if (n > executor.getMaximumPoolSize()) {
             executor.setMaximumPoolSize(n);
             executor.setCorePoolSize(n); // starts workers for what is queued
@@ -92,7 +94,6 @@ final class WorkerPool {
         private final WorkerPool pool;
         private final int threads;
         private final Set<Thread> running = new HashSet<>();
-        private final AtomicInteger queued = new AtomicInteger();
         private boolean left;
 
         private Member(WorkerPool pool, int threads) {
@@ -107,12 +108,10 @@ final class WorkerPool {
                     throw new RejectedExecutionException("left its worker pool");
                 }
             }
-            queued.incrementAndGet();
             pool.executor.execute(new Prioritized(priority, dueAt, this, () -> run(body)));
         }
 
         private void run(Runnable body) {
-            queued.decrementAndGet();
             Thread worker = Thread.currentThread();
             synchronized (running) {
                 if (left) {
@@ -133,7 +132,11 @@ final class WorkerPool {
 
         /** This member's work waiting for a worker. */
         int queued() {
-            return Math.max(0, queued.get());
+            return (int) pool.executor.getQueue().stream().filter(this::owns).count();
+        }
+
+        private boolean owns(Runnable r) {
+            return r instanceof Prioritized p && p.owner == this;
         }
 
         /** Drops this member's queued work, interrupts its running work, returns its threads. */
@@ -145,16 +148,15 @@ final class WorkerPool {
                 left = true;
                 running.forEach(Thread::interrupt);
             }
-            pool.executor.getQueue().removeIf(r -> r instanceof Prioritized p && p.owner == this);
-            queued.set(0);
+            pool.executor.getQueue().removeIf(this::owns);
             synchronized (SHARED) {
-                if (pool.threads == threads) {
+                if (pool.threads() == threads) {
                     pool.executor.shutdownNow();
                     if (pool.key != null) {
                         SHARED.remove(pool.key);
                     }
                 } else {
-                    pool.resize(pool.threads - threads);
+                    pool.resize(pool.threads() - threads);
                 }
             }
         }
