@@ -89,6 +89,8 @@ class TaskQueueTest {
             throws Exception {
         open(1);
         EncodeChunk encode = new EncodeChunk(SETTINGS);
+        // the encode slots of a TaskManager take chunks from this one queue (WorkerPoolTest)
+        assertThat(encode.sharesWorkers()).isTrue();
         long t0 = 1_000_000;
         // Video A (uploaded at t0) queued its chunks out of order; video B came 5 s later; video C,
         // later still but of a higher priority, goes before both.
@@ -134,6 +136,7 @@ class TaskQueueTest {
     void publicationsAreCarriedOutOneAtATimeInTheOrderTheyWereMade() throws Exception {
         PublishVideo publish = new PublishVideo(SETTINGS);
         assertThat(publish.threads()).isEqualTo(1);
+        assertThat(publish.sharesWorkers()).isFalse(); // a pool of its own per instance
         open(publish.threads());
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
