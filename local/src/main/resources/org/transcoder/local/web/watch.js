@@ -17,6 +17,7 @@
   const src = player.dataset.src;
   let hls = null;
   let seeking = false;
+  let mediaRecoveries = 0;
 
   function clock(t) {
     if (!isFinite(t)) { return '0:00'; }
@@ -86,10 +87,15 @@
       levelSwitched(hls.levels[data.level].height);
     });
     hls.on(Hls.Events.ERROR, function (event, data) {
+      // In the console, for whoever looks into a stall (the browser test prints it).
+      console.warn('hls.js ' + (data.fatal ? 'fatal ' : '') + data.type + ': ' + data.details);
       if (!data.fatal) { return; }
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
         hls.startLoad();
-      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries < 3) {
+        // hls.js reattaches the element and plays on from where it was; an error that comes back
+        // after three recoveries is shown instead of reloading forever.
+        mediaRecoveries++;
         hls.recoverMediaError();
       } else {
         showError('Cannot play this video: ' + data.details);
@@ -98,6 +104,7 @@
     });
     hls.loadSource(src);
     hls.attachMedia(video);
+    window.hlsPlayer = hls; // for the browser test
     return e;
   }
 
@@ -138,10 +145,21 @@
 
   function toggle() {
     if (video.paused || video.ended) {
-      video.play().catch(function (e) { showError('Playback did not start: ' + e.message); });
+      start();
     } else {
       video.pause();
     }
+  }
+  function start() {
+    video.play().catch(function (e) {
+      // An AbortError is a play() superseded by a pause or a reload (a media error recovered),
+      // not a failure.
+      if (e.name === 'AbortError') {
+        console.warn('play() superseded: ' + e.message);
+      } else {
+        showError('Playback did not start: ' + e.message);
+      }
+    });
   }
   play.addEventListener('click', toggle);
   video.addEventListener('click', toggle);

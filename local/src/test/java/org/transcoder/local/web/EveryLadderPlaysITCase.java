@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,6 +148,7 @@ class EveryLadderPlaysITCase {
         Chromium.awaitPlayer(browser);
         assertThat(browser.findElement(By.id("player")).getDomAttribute("data-format"))
                 .isEqualTo(format);
+        recordWhereThePlayButtonMoves();
         browser.findElement(By.id("play")).click();
         try {
             // Started (some clips are a tenth of a second long: ended counts) and decoding frames.
@@ -184,6 +186,66 @@ class EveryLadderPlaysITCase {
                 .as("%s with %s: %s", clip, format, Chromium.console(browser))
                 .isEmpty();
         assertThat(number("video.error ? 1 : 0")).as("media error").isZero();
+        assertThat(Chromium.script(browser, "return window.playButtonMoves.join(', ');"))
+                .as("the play button moved (a click then can press on it and release elsewhere)")
+                .isEqualTo("");
+    }
+
+    /**
+     * From the page's start (buffered layout shifts) on, every shift that moves the play button, in
+     * {@code window.playButtonMoves}: the player's box must not change when the video's size
+     * becomes known, or a click landing just then presses the button and releases on the video.
+     */
+    private void recordWhereThePlayButtonMoves() {
+        Chromium.script(
+                browser,
+                "const play = document.getElementById('play'); window.playButtonMoves = [];"
+                        + " new PerformanceObserver(list => { for (const e of list.getEntries())"
+                        + " for (const s of e.sources) if (s.node && s.node.contains(play))"
+                        + " window.playButtonMoves.push(s.previousRect.y + ' -> '"
+                        + " + s.currentRect.y); }).observe({type: 'layout-shift', buffered:"
+                        + " true});");
+    }
+
+    /**
+     * hls.js reports a fatal media error (a buffer append that failed, here raised on its event
+     * bus): the page has hls.js reattach the element, which reloads and so pauses it, and a video
+     * the viewer left playing plays on from where it was, without an error on the page. An error
+     * that keeps coming back is shown after three recoveries, not reloaded forever.
+     */
+    @Test
+    void aRecoveredMediaErrorPlaysOn() {
+        String clip = "vp8_bbb_720p_vorbis.webm"; // 30 s
+        browser.get(server.watchUrl(id(clip)) + "?format=hls");
+        Chromium.awaitPlayer(browser);
+        browser.findElement(By.id("play")).click();
+        double before =
+                Chromium.awaitNumber(
+                        browser, "video.currentTime", t -> t > 1, Duration.ofSeconds(30));
+        String injectFatalMediaError =
+                "window.hlsPlayer.trigger(Hls.Events.ERROR, {type: Hls.ErrorTypes.MEDIA_ERROR,"
+                        + " details: Hls.ErrorDetails.BUFFER_APPEND_ERROR, fatal: true,"
+                        + " error: new Error('injected by the test')});";
+        Chromium.script(
+                browser,
+                "window.reloads = 0; video.addEventListener('emptied', () => window.reloads++); "
+                        + injectFatalMediaError);
+        Chromium.awaitNumber(
+                browser,
+                "!video.paused && video.currentTime > " + (before + 0.5) + " ? 1 : 0",
+                playing -> playing == 1,
+                Duration.ofSeconds(30));
+        assertThat(number("window.reloads")).as("the element was reattached").isPositive();
+        assertThat(browser.findElements(By.id("error"))).as(Chromium.console(browser)).isEmpty();
+
+        // Three recoveries are tried; the fourth error of a page is shown instead.
+        for (int i = 0; i < 3; i++) {
+            Chromium.script(browser, injectFatalMediaError);
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(b -> !b.findElements(By.id("error")).isEmpty());
+        assertThat(browser.findElement(By.id("error")).getText())
+                .isEqualTo("Cannot play this video: bufferAppendError");
     }
 
     private double number(String expression) {
