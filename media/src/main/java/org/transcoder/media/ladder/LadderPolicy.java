@@ -6,10 +6,16 @@ import org.transcoder.media.probe.VideoStreamInfo;
 
 /**
  * Picks the renditions of a ladder that fit a source: rungs are matched against the short side of
- * the displayed picture (so portrait stays portrait), never upscaled, sizes even; a source smaller
- * than every rung still gets one rendition at its own size.
+ * the displayed picture (so portrait stays portrait), never upscaled, sizes even. A source between
+ * two rungs whose best fitting rung would lose more than a tenth of its lines (an edit cropped to
+ * 1920x1078, a 359-line clip) also gets a top rendition at its own size, with the settings of the
+ * rung above it: without it a 1078-line upload would top out at 720p. A source smaller than every
+ * rung gets one rendition at its own size.
  */
 public final class LadderPolicy {
+
+    /** The least share of the source's lines that the best fitting rung must keep. */
+    static final double OWN_SIZE_BELOW = 0.9;
 
     private LadderPolicy() {}
 
@@ -18,9 +24,18 @@ public final class LadderPolicy {
         int dh = video.displayHeight();
         int shortSide = Math.min(dw, dh);
         List<Rendition> out = new ArrayList<>();
-        for (Rung rung : ladder.rungs()) {
+        Rung above = null;
+        for (Rung rung : ladder.rungs()) { // highest first
             if (rung.shortSide() <= shortSide) {
+                if (out.isEmpty()
+                        && above != null
+                        && rung.shortSide() < OWN_SIZE_BELOW * shortSide
+                        && even(shortSide) > rung.shortSide()) {
+                    out.add(rendition(above, even(shortSide), dw, dh));
+                }
                 out.add(rendition(rung, rung.shortSide(), dw, dh));
+            } else {
+                above = rung;
             }
         }
         if (out.isEmpty()) {

@@ -21,7 +21,10 @@ public record VideoTrack(
 
     public static final String SDR = "SDR";
 
-    /** Timescale of every rung's segments: 90 kHz is exact for all common frame rates. */
+    /**
+     * Timescale of every rung's segments: 90 kHz holds 24, 25, 30, 50, 60 and 30000/1001 fps
+     * frames exactly, not 24000/1001 or 60000/1001 ones (README, known limitations).
+     */
     public static final int TIMESCALE = 90_000;
 
     public VideoTrack {

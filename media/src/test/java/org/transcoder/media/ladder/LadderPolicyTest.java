@@ -61,6 +61,40 @@ class LadderPolicyTest {
     }
 
     @Test
+    void aSourceBetweenRungsKeepsItsOwnSizeOnTop() {
+        // Cropped in an editor: 720p alone would throw away a third of its lines.
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1078, 0, 1, 1), DEFAULT)))
+                .containsExactly(
+                        "1078p=1920x1078",
+                        "720p=1282x720",
+                        "480p=854x480",
+                        "360p=642x360",
+                        "240p=428x240");
+        // Its own size gets the settings of the rung above it (1080p), not of the one below.
+        Rendition own = LadderPolicy.renditionsFor(video(1920, 1078, 0, 1, 1), DEFAULT).get(0);
+        Rung r1080 = DEFAULT.rungs().get(0);
+        assertThat(own.crf()).isEqualTo(r1080.crf());
+        assertThat(own.maxrateKbps()).isEqualTo(r1080.maxrateKbps());
+        assertThat(sizes(LadderPolicy.renditionsFor(video(641, 359, 0, 1, 1), DEFAULT)))
+                .containsExactly("358p=640x358", "240p=428x240");
+        // Portrait: the short side counts.
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1078, 1920, 0, 1, 1), DEFAULT)))
+                .startsWith("1078p=1078x1920", "720p=720x1282");
+    }
+
+    @Test
+    void aSourceCloseAboveARungGetsNoExtraRung() {
+        // 360 lines keep 90 % of 400, 720 keep 90 % of 800: the rungs suffice.
+        assertThat(sizes(LadderPolicy.renditionsFor(video(960, 400, 0, 1, 1), DEFAULT)))
+                .containsExactly("360p=864x360", "240p=576x240");
+        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 800, 0, 1, 1), DEFAULT)))
+                .startsWith("720p=1728x720");
+        // Above the top rung the ladder stops at it: a 1386-line screen recording tops at 1080p.
+        assertThat(sizes(LadderPolicy.renditionsFor(video(3026, 1386, 0, 1, 1), DEFAULT)))
+                .startsWith("1080p=2358x1080");
+    }
+
+    @Test
     void tinySourcesGetOneEvenRungAtTheirOwnSize() {
         assertThat(sizes(LadderPolicy.renditionsFor(video(161, 121, 0, 1, 1), DEFAULT)))
                 .containsExactly("120p=160x120");

@@ -107,11 +107,25 @@ public final class LadderAssertions {
         }
     }
 
-    /** The default ladder's short sides for a source displayed at {@code width x height}. */
+    /**
+     * The default ladder's short sides for a source displayed at {@code width x height}: the rungs
+     * that fit, and the source's own (even) size on top where the best of them keeps under 90 % of
+     * its lines and a rung above it exists; its own size alone where none fits.
+     */
     public static List<Integer> defaultShortSides(double width, double height) {
         int shortSide = (int) Math.floor(Math.min(width, height));
+        int own = shortSide - shortSide % 2;
         List<Integer> sides = DEFAULT_SHORT_SIDES.stream().filter(s -> s <= shortSide).toList();
-        return sides.isEmpty() ? List.of(shortSide - shortSide % 2) : sides;
+        if (sides.isEmpty()) {
+            return List.of(own);
+        }
+        boolean between = sides.get(0) < DEFAULT_SHORT_SIDES.get(0);
+        if (between && sides.get(0) < 0.9 * shortSide && own > sides.get(0)) {
+            List<Integer> withOwn = new ArrayList<>(List.of(own));
+            withOwn.addAll(sides);
+            return withOwn;
+        }
+        return sides;
     }
 
     /** Short sides of the default rungs, 1080p down to 240p. */

@@ -1,0 +1,190 @@
+package org.transcoder.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.lindstrom.m3u8.model.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.transcoder.media.testing.Ffprobe;
+import org.transcoder.media.testing.GeneratedMedia;
+import org.transcoder.media.testing.HlsLadder;
+import org.transcoder.media.testing.LadderAssertions;
+
+/**
+ * Formats that cameras, editors and broadcast send and that the shared real clips do not have,
+ * generated with the bundled FFmpeg: each makes a ladder that passes every ladder check ({@link
+ * LadderAssertions}), and the declared values that the format is about are compared with what the
+ * media hold (display size, frame rate, where the sound starts).
+ */
+class CameraAndEditFormatsTest {
+
+    private static final String TONE = "-f lavfi -i sine=frequency=440:sample_rate=%d:duration=%s";
+
+    static Stream<Arguments> formats() {
+        return Stream.of(
+                format(
+                        "pal_sd_anamorphic_16x15.mp4",
+                        "720x576",
+                        "25",
+                        "-vf setsar=16/15 -c:v libx264 -pix_fmt yuv420p -g 50 -c:a aac",
+                        // 768x576 displayed: 576 lines, which 480p would cut by a sixth.
+                        (ladder, src) -> {
+                            assertThat(resolutions(ladder))
+                                    .containsExactly("768x576", "640x480", "480x360", "320x240");
+                            assertDeclaredFrameRate(ladder, 25);
+                        }),
+                format(
+                        "ntsc_film_23976_bframes.mp4",
+                        "1280x720",
+                        "24000/1001",
+                        "-c:v libx264 -pix_fmt yuv420p -bf 3 -g 48 -c:a aac",
+                        (ladder, src) -> assertDeclaredFrameRate(ladder, 24000.0 / 1001)),
+                format(
+                        "hfr_5994.mp4",
+                        "1280x720",
+                        "60000/1001",
+                        "-c:v libx264 -pix_fmt yuv420p -g 120 -c:a aac",
+                        (ladder, src) -> assertDeclaredFrameRate(ladder, 60000.0 / 1001)),
+                format(
+                        "cropped_1280x700.mp4",
+                        "1280x700",
+                        "30",
+                        "-c:v libx264 -pix_fmt yuv420p -c:a aac",
+                        (ladder, src) ->
+                                assertThat(resolutions(ladder))
+                                        .containsExactly(
+                                                "1280x700", "878x480", "658x360", "438x240")),
+                format(
+                        "between_rungs_358_lines_yuv444p.mp4",
+                        "640x358",
+                        "30",
+                        "-c:v libx264 -pix_fmt yuv444p -c:a aac",
+                        (ladder, src) -> {
+                            assertThat(resolutions(ladder)).containsExactly("640x358", "430x240");
+                            assertThat(ladder.top().stream().pixFmt()).isEqualTo("yuv420p");
+                        }),
+                format(
+                        "prores_422hq_10bit_pcm24.mov",
+                        "1280x720",
+                        "30000/1001",
+                        "-c:v prores_ks -profile:v 3 -pix_fmt yuv422p10le -c:a pcm_s24le",
+                        (ladder, src) -> {
+                            assertThat(ladder.top().stream().pixFmt()).isEqualTo("yuv420p");
+                            assertDeclaredFrameRate(ladder, 30000.0 / 1001);
+                        }),
+                format(
+                        "mjpeg_full_range_pcm.mov",
+                        "1280x720",
+                        "30",
+                        "-c:v mjpeg -pix_fmt yuvj422p -q:v 3 -c:a pcm_s16le",
+                        (ladder, src) ->
+                                assertThat(ladder.top().stream().pixFmt()).isEqualTo("yuv420p")),
+                Arguments.of(
+                        "audio_starts_late_1500ms.mp4",
+                        GeneratedMedia.args(
+                                "-f lavfi -i testsrc2=size=640x360:rate=30:duration=4",
+                                "-itsoffset 1.5",
+                                TONE.formatted(48000, "2"),
+                                "-map 0:v -map 1:a -c:v libx264 -pix_fmt yuv420p -c:a aac"),
+                        (BiConsumer<HlsLadder, Path>)
+                                (ladder, src) ->
+                                        // Silence until the sound starts, not the sound moved
+                                        // up to the start of the picture.
+                                        assertThat(soundStarts(ladder))
+                                                .isCloseTo(1.5, within(0.05))));
+    }
+
+    private static Arguments format(
+            String name,
+            String size,
+            String rate,
+            String codecs,
+            BiConsumer<HlsLadder, Path> declaredValues) {
+        return Arguments.of(
+                name,
+                GeneratedMedia.args(
+                        "-f lavfi -i testsrc2=size=" + size + ":rate=" + rate + ":duration=3",
+                        TONE.formatted(48000, "3"),
+                        codecs,
+                        "-shortest"),
+                declaredValues);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formats")
+    void makesALadderTrueToTheSource(
+            String name,
+            List<String> generate,
+            BiConsumer<HlsLadder, Path> declaredValues,
+            @TempDir Path tmp)
+            throws Exception {
+        Path source = GeneratedMedia.generate(name, generate);
+        // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{name} to look at.
+        String keep = System.getProperty("transcoder.keepOutput");
+        Path out = keep == null ? tmp.resolve("out") : Path.of(keep).toAbsolutePath().resolve(name);
+        new Transcoder(
+                        TranscodeOptions.defaults()
+                                .withThreads(2)
+                                .withWorkDir(Files.createDirectories(tmp.resolve("work"))))
+                .transcode(source, out);
+        LadderAssertions.assertPlayableLadder(out, source);
+        try (HlsLadder ladder = HlsLadder.read(out)) {
+            declaredValues.accept(ladder, source);
+        }
+    }
+
+    private static List<String> resolutions(HlsLadder ladder) {
+        return ladder.master().variants().stream()
+                .map(v -> v.resolution().orElseThrow())
+                .map(r -> r.width() + "x" + r.height())
+                .toList();
+    }
+
+    /**
+     * Every variant's FRAME-RATE is the source's rate, rounded up to three decimals, or up to the
+     * rate of a frame one 90 kHz tick shorter: at 90 kHz a 24000/1001 frame lasts 3753.75 ticks, so
+     * the samples alternate 3753 and 3754 and the highest measured rate is 23.981 (README, known
+     * limitations).
+     */
+    private static void assertDeclaredFrameRate(HlsLadder ladder, double nominal) {
+        double ticks = 90_000 / nominal;
+        double oneTickShorter = 90_000 / Math.floor(ticks - 1e-9);
+        for (Variant v : ladder.master().variants()) {
+            assertThat(v.frameRate().orElseThrow())
+                    .as("FRAME-RATE of %s for a %.3f fps source", v.uri(), nominal)
+                    .isGreaterThanOrEqualTo(nominal - 0.0005)
+                    .isLessThanOrEqualTo(Math.ceil(oneTickShorter * 1000) / 1000);
+        }
+    }
+
+    /** Seconds from the audio rendition's start to its first sound (above -50 dBFS). */
+    private static double soundStarts(HlsLadder ladder) {
+        Path glued = ladder.audio().orElseThrow().rendition().file();
+        String tags =
+                Ffprobe.run(
+                        List.of(
+                                "-v",
+                                "error",
+                                "-f",
+                                "lavfi",
+                                "-i",
+                                "amovie=" + glued + ",silencedetect=n=-50dB:d=0.2",
+                                "-show_entries",
+                                "frame_tags=lavfi.silence_end",
+                                "-of",
+                                "csv=p=0"));
+        return tags.lines()
+                .filter(l -> !l.isBlank())
+                .mapToDouble(Double::parseDouble)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no sound in the audio rendition"));
+    }
+}
