@@ -129,6 +129,7 @@ public final class Transcoder {
                                                 .min()
                                                 .orElse(0),
                                         VideoTrack.TIMESCALE,
+                                        spec.nominalFrameRate(),
                                         spec.frameRate()),
                                 VideoTrack.SDR,
                                 segs.stream()

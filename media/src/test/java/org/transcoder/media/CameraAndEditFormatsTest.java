@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.transcoder.media.testing.DashAssertions;
 import org.transcoder.media.testing.Ffprobe;
 import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.HlsLadder;
@@ -136,6 +138,9 @@ class CameraAndEditFormatsTest {
                                 .withWorkDir(Files.createDirectories(tmp.resolve("work"))))
                 .transcode(source, out);
         LadderAssertions.assertPlayableLadder(out, source);
+        SoftAssertions dash = new SoftAssertions();
+        DashAssertions.check(dash, out);
+        dash.assertAll();
         try (HlsLadder ladder = HlsLadder.read(out)) {
             declaredValues.accept(ladder, source);
         }
@@ -149,19 +154,15 @@ class CameraAndEditFormatsTest {
     }
 
     /**
-     * Every variant's FRAME-RATE is the source's rate, rounded up to three decimals, or up to the
-     * rate of a frame one 90 kHz tick shorter: at 90 kHz a 24000/1001 frame lasts 3753.75 ticks, so
-     * the samples alternate 3753 and 3754 and the highest measured rate is 23.981 (README, known
-     * limitations).
+     * Every variant's FRAME-RATE is the source's rate to three decimals: at 90 kHz a 24000/1001
+     * frame lasts 3753.75 ticks, and samples of 3753 ticks are that frame rounded, not a frame at
+     * 23.981 fps ({@link org.transcoder.media.manifest.VideoTrack#maxFrameRate}).
      */
     private static void assertDeclaredFrameRate(HlsLadder ladder, double nominal) {
-        double ticks = 90_000 / nominal;
-        double oneTickShorter = 90_000 / Math.floor(ticks - 1e-9);
         for (Variant v : ladder.master().variants()) {
             assertThat(v.frameRate().orElseThrow())
-                    .as("FRAME-RATE of %s for a %.3f fps source", v.uri(), nominal)
-                    .isGreaterThanOrEqualTo(nominal - 0.0005)
-                    .isLessThanOrEqualTo(Math.ceil(oneTickShorter * 1000) / 1000);
+                    .as("FRAME-RATE of %s for a %.5f fps source", v.uri(), nominal)
+                    .isEqualTo(Math.round(nominal * 1000) / 1000.0);
         }
     }
 

@@ -16,8 +16,9 @@ import org.transcoder.media.probe.VideoStreamInfo;
  * @param hdrTransfer the source's PQ/HLG transfer to tone-map to SDR, or null for SDR sources
  * @param frameRate the source's average frame rate (frames over duration, as probed). It is NOT the
  *     playlist's FRAME-RATE: that is the maximum rate of each rung's output, measured from its
- *     samples ({@link EncodedSegment#minSampleTicks()}, {@link FrameTiming#declaredFrameRates});
- *     nor does it space keyframes, which are forced by time ({@link X264Options})
+ *     samples ({@link EncodedSegment#minSampleTicks()}, {@link
+ *     org.transcoder.media.manifest.VideoTrack#maxFrameRate}); nor does it space keyframes, which
+ *     are forced by time ({@link X264Options})
  * @param threadsPerEncode x264 threads per rendition encode (0 = FFmpeg decides every thread count,
  *     as the ffmpeg CLI does)
  * @param nominalFrameRate the frame rate x264 is told for every chunk of the video (it picks the

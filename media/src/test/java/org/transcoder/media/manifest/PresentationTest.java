@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.ReasonCode;
+import org.transcoder.media.hls.HlsManifests;
 
 /** The rules every format relies on, checked before any manifest is written. */
 class PresentationTest {
@@ -88,16 +89,32 @@ class PresentationTest {
 
     @Test
     void frameRateIsTheHighestOfTheRungDeclaredRoundedUp() {
-        assertThat(VideoTrack.maxFrameRate(3000, TS, 0)).isEqualTo(30.0);
-        assertThat(VideoTrack.maxFrameRate(0, TS, 27.5)).isEqualTo(27.5); // unknown: fallback
-        assertThat(
-                        org.transcoder.media.hls.HlsManifests.frameRate(
-                                VideoTrack.maxFrameRate(3003, TS, 0)))
-                .isEqualTo("29.971"); // 29.97003
-        assertThat(
-                        org.transcoder.media.hls.HlsManifests.frameRate(
-                                VideoTrack.maxFrameRate(1407, TS, 0)))
+        assertThat(VideoTrack.maxFrameRate(3000, TS, 0, 0)).isEqualTo(30.0);
+        assertThat(VideoTrack.maxFrameRate(0, TS, 30, 27.5)).isEqualTo(27.5); // unknown: fallback
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(3003, TS, 0, 0)))
+                .isEqualTo("29.971"); // 29.97003, no nominal rate known
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(1407, TS, 0, 0)))
                 .isEqualTo("63.966"); // 63.9658
+        // A phone's burst of fast frames in a 30 fps video: the fast frame counts.
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(2250, TS, 30, 30)))
+                .isEqualTo("40.000");
+    }
+
+    @Test
+    void aShortestFrameThatIsTheNominalOneRoundedToTicksDeclaresTheNominalRate() {
+        // 24000/1001 fps at 90 kHz: 3753.75 ticks a frame, samples of 3753 and 3754.
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(3753, TS, 23.976, 23.97)))
+                .isEqualTo("23.976");
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(1501, TS, 59.94, 59.9)))
+                .isEqualTo("59.940");
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(3003, TS, 29.97, 29.97)))
+                .isEqualTo("29.970");
+        // A nominal rate at the cap (a VFR phone's r_frame_rate of 90000) is no frame to snap to.
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(1407, TS, 64, 29.5)))
+                .isEqualTo("63.966");
+        // Two ticks short is a faster frame, not rounding.
+        assertThat(HlsManifests.frameRate(VideoTrack.maxFrameRate(3752, TS, 23.976, 23.97)))
+                .isEqualTo("23.988");
     }
 
     private static void assertRefused(Presentation p, ReasonCode reason, String message) {

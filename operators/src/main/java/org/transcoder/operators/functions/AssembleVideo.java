@@ -391,6 +391,7 @@ public class AssembleVideo
                                             .min()
                                             .orElse(0),
                                     VideoTrack.TIMESCALE,
+                                    p.getNominalFrameRate(),
                                     p.getFrameRate()),
                             VideoTrack.SDR,
                             segments(segs, VideoTrack.TIMESCALE)));

@@ -236,6 +236,7 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
                 generation + settings.deadlineFor(info.videoDurationSeconds()).toMillis());
         plan.setDurationSeconds(info.videoDurationSeconds());
         plan.setFrameRate(spec.frameRate());
+        plan.setNominalFrameRate(spec.nominalFrameRate());
         plan.setChunkCount(chunkCount);
         plan.setHasAudio(info.primaryAudio().isPresent());
         List<RenditionInfo> renditions = new ArrayList<>();

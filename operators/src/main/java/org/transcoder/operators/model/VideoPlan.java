@@ -17,6 +17,10 @@ public class VideoPlan {
     private long deadlineAtMillis;
     private double durationSeconds;
     private double frameRate;
+
+    /** EncodeSpec#nominalFrameRate; 0 in plans from before it was kept (FRAME-RATE measured). */
+    private double nominalFrameRate;
+
     private int chunkCount;
     private boolean hasAudio;
 
@@ -104,6 +108,14 @@ public class VideoPlan {
 
     public void setFrameRate(double frameRate) {
         this.frameRate = frameRate;
+    }
+
+    public double getNominalFrameRate() {
+        return nominalFrameRate;
+    }
+
+    public void setNominalFrameRate(double nominalFrameRate) {
+        this.nominalFrameRate = nominalFrameRate;
     }
 
     public int getChunkCount() {

@@ -181,6 +181,40 @@ class AssembleVideoTest {
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
+    /**
+     * The variants' FRAME-RATE: a shortest sample within a tick of the plan's nominal frame (a
+     * 24000/1001 fps frame at 90 kHz lasts 3753.75 ticks) declares the nominal rate; a plan from
+     * before the nominal rate was kept (0) declares the measured 90000 / 3753, rounded up.
+     */
+    @Test
+    void theNominalFrameRateIsDeclaredWhereTheShortestSampleIsItRoundedToTicks() throws Exception {
+        assertThat(frameRates("vid-film", 23.976)).containsOnly(23.976);
+        assertThat(frameRates("vid-old-plan", 0)).containsOnly(23.981);
+    }
+
+    private List<Double> frameRates(String id, double nominal) throws Exception {
+        touch(OutputLayout.stagedChunk(id, START, 0));
+        VideoPlan p = plan(id);
+        p.setFrameRate(23.97);
+        p.setNominalFrameRate(nominal);
+        harness.processElement1(p, START);
+        for (TaskResult r : allResults(id)) {
+            r.getSegments().stream()
+                    .filter(s -> !s.getRendition().equals("audio"))
+                    .forEach(s -> s.setMinSampleTicks(3753 + s.getIndex() % 2));
+            harness.processElement2(r, START);
+        }
+        assertThat(records())
+                .last()
+                .extracting(VideoRecord::getStatus)
+                .isEqualTo(VideoStatus.READY);
+        Path master = root.resolve("videos/" + id + "/master.m3u8");
+        return new MasterPlaylistParser()
+                .readPlaylist(Files.readString(master)).variants().stream()
+                        .map(v -> v.frameRate().orElseThrow())
+                        .toList();
+    }
+
     @Test
     void failedTaskFailsTheVideoAndRemovesPartialOutputs() throws Exception {
         String id = "vid-b";
