@@ -28,6 +28,7 @@ import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.embedded.EmbeddedServices;
 import org.transcoder.media.testing.DashAssertions;
 import org.transcoder.media.testing.Fixtures;
+import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.LadderAssertions;
 
 /**
@@ -45,7 +46,8 @@ class TranscodeJobITCase {
                     "vp9_bear_odd_161x121.webm",
                     "hevc_android_1080p_rot90_metatrack.mp4",
                     "h264_pixel7_videoonly_rot180.mp4",
-                    "mpeg2_1080p_mp2_bbb.ts");
+                    "mpeg2_1080p_mp2_bbb.ts",
+                    GeneratedMedia.TRIMMED_BY_STREAM_COPY);
 
     private static final Map<String, String> BROKEN =
             Map.of(
@@ -70,7 +72,7 @@ class TranscodeJobITCase {
                         });
         bucket = pipeline.storage();
         for (String clip : concat(GOOD, BROKEN.keySet().stream().toList())) {
-            bucket.put("uploads/" + clip, Fixtures.clip(clip));
+            bucket.put("uploads/" + clip, source(clip));
             pipeline.submit(
                     UploadEvent.of(
                             id(clip), "s3://" + EmbeddedServices.BUCKET + "/uploads/" + clip));
@@ -111,7 +113,7 @@ class TranscodeJobITCase {
                 Files.createDirectories(target.getParent());
                 bucket.download(key, target);
             }
-            LadderAssertions.assertPlayableLadder(local, Fixtures.clip(clip));
+            LadderAssertions.assertPlayableLadder(local, source(clip));
             SoftAssertions dash = new SoftAssertions();
             DashAssertions.check(dash, local);
             dash.assertAll();
@@ -218,6 +220,13 @@ class TranscodeJobITCase {
 
     private long counterSum(String name) {
         return JobMetrics.counterSum(metrics, name);
+    }
+
+    /** A shared clip, or the generated one (a file trimmed by stream copy, with an edit list). */
+    private static Path source(String clip) {
+        return clip.equals(GeneratedMedia.TRIMMED_BY_STREAM_COPY)
+                ? GeneratedMedia.trimmedByStreamCopy()
+                : Fixtures.clip(clip);
     }
 
     private static String id(String clip) {

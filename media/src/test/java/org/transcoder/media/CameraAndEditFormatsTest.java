@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,8 @@ class CameraAndEditFormatsTest {
                                 assertThat(ladder.top().stream().pixFmt()).isEqualTo("yuv420p")),
                 Arguments.of(
                         "audio_starts_late_1500ms.mp4",
-                        GeneratedMedia.args(
+                        generated(
+                                "audio_starts_late_1500ms.mp4",
                                 "-f lavfi -i testsrc2=size=640x360:rate=30:duration=4",
                                 "-itsoffset 1.5",
                                 TONE.formatted(48000, "2"),
@@ -101,7 +103,38 @@ class CameraAndEditFormatsTest {
                                         // Silence until the sound starts, not the sound moved
                                         // up to the start of the picture.
                                         assertThat(soundStarts(ladder))
-                                                .isCloseTo(1.5, within(0.05))));
+                                                .isCloseTo(1.5, within(0.05))),
+                Arguments.of(
+                        "broadcast_ts_clock_wraps.ts",
+                        // The 33-bit 90 kHz clock wraps 2 s in: the demuxer puts the first 2 s at
+                        // negative times.
+                        generated(
+                                "broadcast_ts_clock_wraps.ts",
+                                "-f lavfi -i testsrc2=size=640x360:rate=30:duration=6",
+                                TONE.formatted(48000, "6"),
+                                "-c:v libx264 -pix_fmt yuv420p -g 30 -c:a aac -shortest",
+                                "-output_ts_offset 95441.7"),
+                        (BiConsumer<HlsLadder, Path>)
+                                (ladder, src) ->
+                                        assertThat(ladder.top().duration())
+                                                .isCloseTo(6.0, within(0.05))),
+                Arguments.of(
+                        GeneratedMedia.TRIMMED_BY_STREAM_COPY,
+                        (Supplier<Path>) GeneratedMedia::trimmedByStreamCopy,
+                        (BiConsumer<HlsLadder, Path>)
+                                (ladder, src) -> {
+                                    // The 0.9 s the edit list hides are not in the ladder (the
+                                    // frame counts, LadderAssertions), and its first frame is
+                                    // the one shown at the trim, not the GOP's keyframe.
+                                    assertThat(ladder.top().duration())
+                                            .isCloseTo(5.1, within(0.05));
+                                    assertThat(firstFramePsnr(ladder, src)).isGreaterThan(35.0);
+                                }));
+    }
+
+    /** The file {@code name} that ffmpeg makes with {@code args}, made once. */
+    private static Supplier<Path> generated(String name, String... args) {
+        return () -> GeneratedMedia.generate(name, GeneratedMedia.args(args));
     }
 
     private static Arguments format(
@@ -112,7 +145,8 @@ class CameraAndEditFormatsTest {
             BiConsumer<HlsLadder, Path> declaredValues) {
         return Arguments.of(
                 name,
-                GeneratedMedia.args(
+                generated(
+                        name,
                         "-f lavfi -i testsrc2=size=" + size + ":rate=" + rate + ":duration=3",
                         TONE.formatted(48000, "3"),
                         codecs,
@@ -124,11 +158,11 @@ class CameraAndEditFormatsTest {
     @MethodSource("formats")
     void makesALadderTrueToTheSource(
             String name,
-            List<String> generate,
+            Supplier<Path> generate,
             BiConsumer<HlsLadder, Path> declaredValues,
             @TempDir Path tmp)
             throws Exception {
-        Path source = GeneratedMedia.generate(name, generate);
+        Path source = generate.get();
         // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{name} to look at.
         String keep = System.getProperty("transcoder.keepOutput");
         Path out = keep == null ? tmp.resolve("out") : Path.of(keep).toAbsolutePath().resolve(name);
@@ -166,10 +200,34 @@ class CameraAndEditFormatsTest {
         }
     }
 
+    /** PSNR (dB) of the top rung's first frame against the source's first shown frame. */
+    private static double firstFramePsnr(HlsLadder ladder, Path source) {
+        Ffprobe.VideoStream top = ladder.top().stream();
+        return firstTag(
+                "movie="
+                        + ladder.top().rendition().file()
+                        + ",trim=end_frame=1[a];movie="
+                        + source
+                        + ",trim=end_frame=1,scale="
+                        + top.width()
+                        + ":"
+                        + top.height()
+                        + "[b];[a][b]psnr",
+                "lavfi.psnr.psnr_avg");
+    }
+
     /** Seconds from the audio rendition's start to its first sound (above -50 dBFS). */
     private static double soundStarts(HlsLadder ladder) {
-        Path glued = ladder.audio().orElseThrow().rendition().file();
-        String tags =
+        return firstTag(
+                "amovie="
+                        + ladder.audio().orElseThrow().rendition().file()
+                        + ",silencedetect=n=-50dB:d=0.2",
+                "lavfi.silence_end");
+    }
+
+    /** The first value of the frame tag {@code tag} that the filter graph {@code graph} sets. */
+    private static double firstTag(String graph, String tag) {
+        String values =
                 Ffprobe.run(
                         List.of(
                                 "-v",
@@ -177,15 +235,16 @@ class CameraAndEditFormatsTest {
                                 "-f",
                                 "lavfi",
                                 "-i",
-                                "amovie=" + glued + ",silencedetect=n=-50dB:d=0.2",
+                                graph,
                                 "-show_entries",
-                                "frame_tags=lavfi.silence_end",
+                                "frame_tags=" + tag,
                                 "-of",
                                 "csv=p=0"));
-        return tags.lines()
-                .filter(l -> !l.isBlank())
+        return values.lines()
+                .map(l -> l.replace(",", "").strip())
+                .filter(l -> !l.isEmpty())
                 .mapToDouble(Double::parseDouble)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no sound in the audio rendition"));
+                .orElseThrow(() -> new AssertionError("no " + tag + " from " + graph));
     }
 }

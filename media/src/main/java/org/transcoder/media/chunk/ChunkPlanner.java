@@ -68,6 +68,11 @@ public final class ChunkPlanner {
         }
         cuts.add(end);
         List<ChunkSpec> chunks = new ArrayList<>();
+        double stagingOffset =
+                ChunkSpec.stagingOffsetFor(
+                        allKeys.isEmpty()
+                                ? frames.get(0)
+                                : Math.min(allKeys.get(0), frames.get(0)));
         int segment = 0;
         for (int i = 0; i + 1 < cuts.size(); i++) {
             double a = cuts.get(i);
@@ -77,7 +82,15 @@ public final class ChunkPlanner {
             int segments = i == 0 && cuts.size() > 2 && first > 0 ? 1 : policy.segmentCount(b - a);
             chunks.add(
                     new ChunkSpec(
-                            i, a, b, seek, aligned, countFrames(frames, a, b), segment, segments));
+                            i,
+                            a,
+                            b,
+                            seek,
+                            aligned,
+                            countFrames(frames, a, b),
+                            segment,
+                            segments,
+                            stagingOffset));
             segment += segments;
         }
         return List.copyOf(chunks);

@@ -62,6 +62,12 @@ public final class ChunkSplitter {
         }
         // Keep negative decode times (B-frames before the first keyframe's display time): the
         // default shift would move every frame off the source timeline the trims are computed on.
+        if (chunk.stagingOffsetSeconds() > 0) {
+            cmd.addAll(
+                    List.of(
+                            "-output_ts_offset",
+                            String.format(Locale.ROOT, "%.6f", chunk.stagingOffsetSeconds())));
+        }
         cmd.addAll(List.of("-avoid_negative_ts", "disabled", "-f", "nut", "-y", out.toString()));
         try {
             Files.createDirectories(stagingDir);

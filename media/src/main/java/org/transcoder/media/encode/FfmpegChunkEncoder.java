@@ -98,6 +98,13 @@ public final class FfmpegChunkEncoder implements ChunkEncoder {
             }
         }
         cmd.addAll(List.of("-noautorotate", "-copyts"));
+        if (chunk.stagingOffsetSeconds() > 0) {
+            // Back on the source's timeline, where the trims and the tfdt offset are computed.
+            cmd.addAll(
+                    List.of(
+                            "-itsoffset",
+                            String.format(Locale.ROOT, "%.6f", -chunk.stagingOffsetSeconds())));
+        }
         cmd.addAll(UntrustedInput.staged(stagedChunk, policy.maxPixels()));
         cmd.addAll(
                 List.of(

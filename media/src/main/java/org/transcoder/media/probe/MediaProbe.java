@@ -213,7 +213,12 @@ public final class MediaProbe {
                 Optional<Packets> table =
                         Mp4SampleTable.read(file, streamIndex, policy.maxFrames());
                 if (table.isPresent() && table.get().startsWith(head.packets())) {
-                    Listing whole = new Listing(table.get(), table.get().count(), head.warnings());
+                    Listing whole =
+                            new Listing(
+                                    table.get(),
+                                    table.get().count(),
+                                    head.warnings(),
+                                    head.shownFrom());
                     return packetTimes(whole, policy);
                 }
             }
@@ -224,10 +229,11 @@ public final class MediaProbe {
     }
 
     /**
-     * ffprobe's packet listing: the packets with a time, how many it listed ({@code lines}), and
-     * what it said on stderr.
+     * ffprobe's packet listing: the packets with a time, how many it listed ({@code lines}), what
+     * it said on stderr, and the earliest time of a packet the demuxer does not discard ({@code
+     * shownFrom}; negative infinity where it discards none).
      */
-    private record Listing(Packets packets, int lines, String warnings) {}
+    private record Listing(Packets packets, int lines, String warnings, double shownFrom) {}
 
     private static Listing list(
             FfmpegBinaries ff,
@@ -257,6 +263,8 @@ public final class MediaProbe {
         double[] durations = new double[lines + 1];
         boolean[] keys = new boolean[lines + 1];
         int count = 0;
+        double shown = Double.POSITIVE_INFINITY;
+        boolean discards = false;
         for (int at = 0; at < out.length(); ) {
             int nl = out.indexOf('\n', at);
             nl = nl < 0 ? out.length() : nl;
@@ -271,6 +279,14 @@ public final class MediaProbe {
             durations[count] =
                     line.startsWith("N/A", c1 + 1) && c2 == c1 + 4 ? 0 : decimal(line, c1 + 1, c2);
             keys[count] = line.startsWith("K", c2 + 1);
+            // Flags "KD_": a packet the demuxer marks discard is decoded but never shown (frames
+            // before an MP4 edit list's start: a file trimmed by stream copy keeps its GOP's
+            // start for decoding, at negative times).
+            if (line.startsWith("D", c2 + 2)) {
+                discards = true;
+            } else {
+                shown = Math.min(shown, times[count]);
+            }
             count++;
         }
         return new Listing(
@@ -279,7 +295,8 @@ public final class MediaProbe {
                         Arrays.copyOf(durations, count),
                         Arrays.copyOf(keys, count)),
                 lines,
-                r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail());
+                r.exitCode() == 0 ? r.stderr().strip() : r.stderrTail(),
+                discards ? shown : Double.NEGATIVE_INFINITY);
     }
 
     private static PacketTimes packetTimes(Listing listing, ValidationPolicy policy)
@@ -306,6 +323,14 @@ public final class MediaProbe {
         }
         List<Double> pts = withoutDuplicates(times, count);
         List<Double> keys = withoutDuplicates(keyTimes, keyCount);
+        if (!pts.isEmpty() && pts.get(0) < listing.shownFrom() - 1e-6) {
+            // Discarded frames are no frames of the video; their keyframe still serves to decode
+            // from (a chunk seeks to it), so the keyframes keep it.
+            pts =
+                    new ArrayList<>(
+                            pts.subList(
+                                    firstAtOrAfter(pts, listing.shownFrom() - 1e-6), pts.size()));
+        }
         if (!keys.isEmpty() && pts.get(0) < keys.get(0) - 1e-6) {
             // Frames shown before the first keyframe cannot be decoded: a stream that starts
             // mid-GOP (a transport stream joined mid-broadcast: its first frames refer to

@@ -36,7 +36,7 @@ class FfmpegChunkEncoderCrashTest {
     private void encodeWith(ChunkEncoder encoder) throws MediaException {
         Path clip = Fixtures.clip("h264_webcam_1080x720_aac.mp4");
         encoder.encode(
-                clip, new ChunkSpec(0, 0, 1, 0, true, 30, 0, 1), 0, spec(), tmp.resolve("out"));
+                clip, new ChunkSpec(0, 0, 1, 0, true, 30, 0, 1, 0), 0, spec(), tmp.resolve("out"));
     }
 
     private EncodeSpec spec() throws MediaException {

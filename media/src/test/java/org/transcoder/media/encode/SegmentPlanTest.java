@@ -19,7 +19,7 @@ class SegmentPlanTest {
     }
 
     private static ChunkSpec chunk(int index, double start, double end, int segments) {
-        return new ChunkSpec(index, start, end, start, true, 0, 0, segments);
+        return new ChunkSpec(index, start, end, start, true, 0, 0, segments, 0);
     }
 
     @Test

@@ -191,6 +191,28 @@ public final class GeneratedMedia {
                         "-c:a aac -ac 2 -b:a 96k"));
     }
 
+    /** The file name of {@link #trimmedByStreamCopy}. */
+    public static final String TRIMMED_BY_STREAM_COPY = "trimmed_by_stream_copy_2.9s.mp4";
+
+    /**
+     * 8 s with a keyframe every 2 s, cut from 2.9 s by stream copy ({@code ffmpeg -ss 2.9 -c copy},
+     * as LosslessCut and many editors' quick trims do): the file keeps the GOP from 2 s for
+     * decoding, and its edit list hides those 0.9 s (their packets discarded, at negative times).
+     */
+    public static Path trimmedByStreamCopy() {
+        Path whole =
+                generate(
+                        "trim_source_8s_gop2s.mp4",
+                        args(
+                                "-f lavfi -i testsrc2=size=640x360:rate=30:duration=8",
+                                "-f lavfi -i sine=frequency=440:sample_rate=48000:duration=8",
+                                "-c:v libx264 -pix_fmt yuv420p -g 60 -keyint_min 60",
+                                "-sc_threshold 0 -c:a aac"));
+        return generate(
+                TRIMMED_BY_STREAM_COPY,
+                List.of("-ss", "2.9", "-i", whole.toString(), "-c", "copy"));
+    }
+
     /** Space-separated argument groups (no argument here contains a space) as one list. */
     public static List<String> args(String... groups) {
         List<String> out = new ArrayList<>();

@@ -57,6 +57,7 @@ final class ChunkTasks {
         t.setStartPts(chunk.startPts());
         t.setEndPts(chunk.endPts());
         t.setSeekPts(chunk.seekPts());
+        t.setStagingOffset(chunk.stagingOffsetSeconds());
         t.setFrameCount(chunk.frameCount());
         t.setFirstSegment(chunk.firstSegment());
         t.setSegmentCount(chunk.segmentCount());

@@ -77,7 +77,8 @@ public class EncodeChunk extends MediaTaskFunction {
                         task.getSeekPts() == task.getStartPts(),
                         task.getFrameCount(),
                         task.getFirstSegment(),
-                        task.getSegmentCount());
+                        task.getSegmentCount(),
+                        task.getStagingOffset());
         EncodeSpec spec = Json.read(task.getEncodeSpecJson(), EncodeSpec.class);
         long started = System.nanoTime();
         Path out = scratch.resolve("out");

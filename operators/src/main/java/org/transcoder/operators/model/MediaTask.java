@@ -16,6 +16,10 @@ public class MediaTask {
     private double startPts;
     private double endPts;
     private double seekPts;
+
+    /** ChunkSpec#stagingOffsetSeconds (0 in tasks from before it existed, and for most videos). */
+    private double stagingOffset;
+
     private int frameCount;
 
     /**
@@ -158,6 +162,14 @@ public class MediaTask {
 
     public void setSeekPts(double seekPts) {
         this.seekPts = seekPts;
+    }
+
+    public double getStagingOffset() {
+        return stagingOffset;
+    }
+
+    public void setStagingOffset(double stagingOffset) {
+        this.stagingOffset = stagingOffset;
     }
 
     public int getFrameCount() {
