@@ -60,14 +60,15 @@ public final class ChunkSplitter {
                             String.format(
                                     Locale.ROOT, "%.6f", chunk.endPts() + TAIL_MARGIN_SECONDS)));
         }
-        // Keep negative decode times (B-frames before the first keyframe's display time): the
-        // default shift would move every frame off the source timeline the trims are computed on.
         if (chunk.stagingOffsetSeconds() > 0) {
+            // NUT takes no negative presentation time (see ChunkSpec); the encoder moves it back.
             cmd.addAll(
                     List.of(
                             "-output_ts_offset",
                             String.format(Locale.ROOT, "%.6f", chunk.stagingOffsetSeconds())));
         }
+        // Keep negative decode times (B-frames before the first keyframe's display time): the
+        // default shift would move every frame off the source timeline the trims are computed on.
         cmd.addAll(List.of("-avoid_negative_ts", "disabled", "-f", "nut", "-y", out.toString()));
         try {
             Files.createDirectories(stagingDir);
