@@ -19,12 +19,14 @@ import org.transcoder.media.testing.DashAssertions;
 import org.transcoder.media.testing.Ffprobe;
 import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.HlsLadder;
+import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
 
 /**
  * Formats that cameras, editors and broadcast send and that the shared real clips do not have,
- * generated with the bundled FFmpeg: each makes a ladder that passes every ladder check ({@link
- * LadderAssertions}), and the declared values that the format is about are compared with what the
+ * generated with the bundled FFmpeg: each makes a ladder that passes every ladder check, HLS
+ * ({@link LadderAssertions}) and DASH ({@link DashAssertions}), with the default ladder's rungs for
+ * its displayed size, and the declared values that the format is about are compared with what the
  * media hold (display size, frame rate, where the sound starts).
  */
 class CameraAndEditFormatsTest {
@@ -163,19 +165,19 @@ class CameraAndEditFormatsTest {
             @TempDir Path tmp)
             throws Exception {
         Path source = generate.get();
-        // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{name} to look at.
-        String keep = System.getProperty("transcoder.keepOutput");
-        Path out = keep == null ? tmp.resolve("out") : Path.of(keep).toAbsolutePath().resolve(name);
+        Path out = KeptOutput.dir(tmp, name);
         new Transcoder(
                         TranscodeOptions.defaults()
                                 .withThreads(2)
                                 .withWorkDir(Files.createDirectories(tmp.resolve("work"))))
                 .transcode(source, out);
-        LadderAssertions.assertPlayableLadder(out, source);
-        SoftAssertions dash = new SoftAssertions();
-        DashAssertions.check(dash, out);
-        dash.assertAll();
         try (HlsLadder ladder = HlsLadder.read(out)) {
+            SoftAssertions softly = new SoftAssertions();
+            LadderAssertions.Source src = LadderAssertions.Source.of(source);
+            LadderAssertions.check(softly, ladder, src);
+            DashAssertions.check(softly, out);
+            LadderAssertions.checkDefaultRungs(softly, ladder, src);
+            softly.assertAll();
             declaredValues.accept(ladder, source);
         }
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.HlsLadder;
+import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
 import org.transcoder.media.testing.SampleTiming;
 
@@ -65,12 +66,7 @@ class TimestampSanityTest {
     void givesALadderWithSaneTiming(String name, Supplier<Path> make, @TempDir Path tmp)
             throws Exception {
         Path source = make.get();
-        // -Dtranscoder.keepOutput=DIR keeps each output tree in DIR/{source file} to look at.
-        String keep = System.getProperty("transcoder.keepOutput");
-        Path out =
-                keep == null
-                        ? tmp.resolve("out")
-                        : Path.of(keep).toAbsolutePath().resolve(source.getFileName().toString());
+        Path out = KeptOutput.dir(tmp, source.getFileName().toString());
         long start = System.nanoTime();
         assertTimeoutPreemptively(DEADLINE, () -> transcoder(tmp).transcode(source, out));
         long ms = (System.nanoTime() - start) / 1_000_000;

@@ -35,20 +35,29 @@ class LadderPolicyTest {
                 10);
     }
 
+    /** The default ladder of an unrotated source of square pixels, {@code w x h}. */
+    private static List<Rendition> ladderFor(int w, int h) {
+        return LadderPolicy.renditionsFor(video(w, h, 0, 1, 1), DEFAULT);
+    }
+
+    private static List<String> sizesFor(int w, int h) {
+        return sizes(ladderFor(w, h));
+    }
+
     private static List<String> sizes(List<Rendition> rs) {
         return rs.stream().map(r -> r.name() + "=" + r.width() + "x" + r.height()).toList();
     }
 
     @Test
     void fullHdGetsEveryRungAndNothingIsUpscaled() {
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1080, 0, 1, 1), DEFAULT)))
+        assertThat(sizesFor(1920, 1080))
                 .containsExactly(
                         "1080p=1920x1080",
                         "720p=1280x720",
                         "480p=854x480",
                         "360p=640x360",
                         "240p=426x240");
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1280, 720, 0, 1, 1), DEFAULT)))
+        assertThat(sizesFor(1280, 720))
                 .containsExactly("720p=1280x720", "480p=854x480", "360p=640x360", "240p=426x240");
     }
 
@@ -56,14 +65,13 @@ class LadderPolicyTest {
     void portraitAndRotatedSourcesAreLadderedByTheirShortSide() {
         assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1080, 90, 1, 1), DEFAULT)))
                 .startsWith("1080p=1080x1920", "720p=720x1280");
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1080, 1920, 0, 1, 1), DEFAULT)))
-                .startsWith("1080p=1080x1920");
+        assertThat(sizesFor(1080, 1920)).startsWith("1080p=1080x1920");
     }
 
     @Test
     void aSourceBetweenRungsKeepsItsOwnSizeOnTop() {
         // Cropped in an editor: 720p alone would throw away a third of its lines.
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 1078, 0, 1, 1), DEFAULT)))
+        assertThat(sizesFor(1920, 1078))
                 .containsExactly(
                         "1078p=1920x1078",
                         "720p=1282x720",
@@ -71,33 +79,27 @@ class LadderPolicyTest {
                         "360p=642x360",
                         "240p=428x240");
         // Its own size gets the settings of the rung above it (1080p), not of the one below.
-        Rendition own = LadderPolicy.renditionsFor(video(1920, 1078, 0, 1, 1), DEFAULT).get(0);
+        Rendition own = ladderFor(1920, 1078).get(0);
         Rung r1080 = DEFAULT.rungs().get(0);
         assertThat(own.crf()).isEqualTo(r1080.crf());
         assertThat(own.maxrateKbps()).isEqualTo(r1080.maxrateKbps());
-        assertThat(sizes(LadderPolicy.renditionsFor(video(641, 359, 0, 1, 1), DEFAULT)))
-                .containsExactly("358p=640x358", "240p=428x240");
+        assertThat(sizesFor(641, 359)).containsExactly("358p=640x358", "240p=428x240");
         // Portrait: the short side counts.
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1078, 1920, 0, 1, 1), DEFAULT)))
-                .startsWith("1078p=1078x1920", "720p=720x1282");
+        assertThat(sizesFor(1078, 1920)).startsWith("1078p=1078x1920", "720p=720x1282");
     }
 
     @Test
     void aSourceCloseAboveARungGetsNoExtraRung() {
         // 360 lines keep 90 % of 400, 720 keep 90 % of 800: the rungs suffice.
-        assertThat(sizes(LadderPolicy.renditionsFor(video(960, 400, 0, 1, 1), DEFAULT)))
-                .containsExactly("360p=864x360", "240p=576x240");
-        assertThat(sizes(LadderPolicy.renditionsFor(video(1920, 800, 0, 1, 1), DEFAULT)))
-                .startsWith("720p=1728x720");
+        assertThat(sizesFor(960, 400)).containsExactly("360p=864x360", "240p=576x240");
+        assertThat(sizesFor(1920, 800)).startsWith("720p=1728x720");
         // Above the top rung the ladder stops at it: a 1386-line screen recording tops at 1080p.
-        assertThat(sizes(LadderPolicy.renditionsFor(video(3026, 1386, 0, 1, 1), DEFAULT)))
-                .startsWith("1080p=2358x1080");
+        assertThat(sizesFor(3026, 1386)).startsWith("1080p=2358x1080");
     }
 
     @Test
     void tinySourcesGetOneEvenRungAtTheirOwnSize() {
-        assertThat(sizes(LadderPolicy.renditionsFor(video(161, 121, 0, 1, 1), DEFAULT)))
-                .containsExactly("120p=160x120");
+        assertThat(sizesFor(161, 121)).containsExactly("120p=160x120");
     }
 
     @Test
@@ -109,7 +111,7 @@ class LadderPolicyTest {
 
     @Test
     void allDimensionsAreEven() {
-        for (Rendition r : LadderPolicy.renditionsFor(video(3026, 1386, 0, 1, 1), DEFAULT)) {
+        for (Rendition r : ladderFor(3026, 1386)) {
             assertThat(r.width() % 2).as(r.name()).isZero();
             assertThat(r.height() % 2).as(r.name()).isZero();
         }

@@ -128,6 +128,26 @@ public final class LadderAssertions {
         return sides;
     }
 
+    /**
+     * The rungs are the default ladder's for the source ({@link #defaultShortSides}): by the
+     * displayed short side, never upscaled, named by it.
+     */
+    public static void checkDefaultRungs(SoftAssertions softly, HlsLadder ladder, Source src) {
+        List<Integer> expected =
+                defaultShortSides(src.video().displayWidth(), src.video().displayHeight());
+        softly.assertThat(
+                        ladder.rungs().stream()
+                                .map(r -> Math.min(r.stream().width(), r.stream().height()))
+                                .toList())
+                .as(
+                        "rung short sides for a source displayed at %.1fx%.1f",
+                        src.video().displayWidth(), src.video().displayHeight())
+                .isEqualTo(expected);
+        softly.assertThat(ladder.rungs().stream().map(HlsLadder.Rung::name).toList())
+                .as("rung names")
+                .isEqualTo(expected.stream().map(s -> s + "p").toList());
+    }
+
     /** Short sides of the default rungs, 1080p down to 240p. */
     public static final List<Integer> DEFAULT_SHORT_SIDES = List.of(1080, 720, 480, 360, 240);
 
