@@ -209,9 +209,9 @@ class EveryLadderPlaysITCase {
 
     /**
      * hls.js reports a fatal media error (a buffer append that failed, here raised on its event
-     * bus): the page has hls.js reattach the element, which reloads and so pauses it, and a video
-     * the viewer left playing plays on from where it was, without an error on the page. An error
-     * that keeps coming back is shown after three recoveries, not reloaded forever.
+     * bus): the page has hls.js reattach the element (it reloads: {@code emptied}), and the video
+     * plays on from where it was, without an error on the page. An error that keeps coming back is
+     * shown after three recoveries, not reloaded forever.
      */
     @Test
     void aRecoveredMediaErrorPlaysOn() {
@@ -246,6 +246,28 @@ class EveryLadderPlaysITCase {
                 .until(b -> !b.findElements(By.id("error")).isEmpty());
         assertThat(browser.findElement(By.id("error")).getText())
                 .isEqualTo("Cannot play this video: bufferAppendError");
+    }
+
+    /**
+     * Play, then pause before the video has started (two clicks at once): the pause supersedes the
+     * play() (its promise fails with an AbortError), which is what the viewer asked for, not an
+     * error to show; the page notes it in the console.
+     */
+    @Test
+    void pausingBeforePlaybackStartsShowsNoError() {
+        browser.get(server.watchUrl(id("vp8_bbb_720p_vorbis.webm")) + "?format=hls");
+        Chromium.awaitPlayer(browser);
+        Chromium.script(
+                browser, "const b = document.getElementById('play'); b.click(); b.click();");
+        StringBuilder console = new StringBuilder();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(
+                        b -> {
+                            console.append(Chromium.console(browser));
+                            return console.toString().contains("play() superseded");
+                        });
+        assertThat(browser.findElements(By.id("error"))).as(console.toString()).isEmpty();
+        assertThat(number("video.paused ? 1 : 0")).isEqualTo(1);
     }
 
     private double number(String expression) {
