@@ -10,13 +10,16 @@ import org.transcoder.operators.model.MediaTask;
 import org.transcoder.operators.model.TaskResult;
 
 /**
- * A video's background work (staging its later chunks, its whole audio track, its thumbnails)
- * starts once its first chunk is encoded: the first chunk is what makes the video playable, and
- * beside its encode, even at background CPU priority, that work slowed it by a tenth on 2 cores
- * (shared caches and memory bandwidth, and staging's reads and writes of the whole upload). A
- * 10-minute upload's first play was 0.5 s later than a 60 s one's for it. A task that may not start
- * yet waits outside its operator's queue ({@link RetryingAsyncFunction#mayWaitToStart}), so it
- * holds no worker from the tasks behind it (another video's audio start).
+ * A video's background work (staging its chunks after the second, its whole audio track, its
+ * thumbnails) starts once its first chunk is encoded: the first chunk is what makes the video
+ * playable, and beside its encode, even at background CPU priority, that work slowed it by a tenth
+ * on 2 cores (shared caches and memory bandwidth, and staging's reads and writes of the whole
+ * upload). A 10-minute upload's first play was 0.5 s later than a 60 s one's for it. (The second
+ * chunk is staged at once and encoded beside the first: the ladder needs that encode, the first
+ * chunk leaves a sixth of two cores idle, and it costs first play ~0.25 s, as much for a long
+ * upload as for a short one.) A task that may not start yet waits outside its operator's queue
+ * ({@link RetryingAsyncFunction#mayWaitToStart}), so it holds no worker from the tasks behind it
+ * (another video's audio start).
  */
 final class FirstChunkWait {
 

@@ -39,7 +39,7 @@ import org.transcoder.operators.model.VideoPlan;
 /**
  * Prepares an accepted upload off the task thread: validates and probes it, plans its chunks,
  * stages the first by stream copy, and produces the plan and its tasks (the first chunk's, the
- * audio's, the thumbnails', and a STAGE task for StageChunks to stage the other chunks), or the
+ * audio's, the thumbnails', and STAGE tasks for StageChunks to stage the other chunks), or the
  * FAILED record with the reason. Several uploads are prepared at once ({@code
  * prepare.concurrency}), so one slow upload (a huge file, a probe that takes minutes) holds up
  * neither the others nor any checkpoint, and every step has a deadline. An unexpected exception is
@@ -183,20 +183,24 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             String specJson = Json.write(spec);
             // The other tasks read the whole source again, but need not probe it.
             String sourceInfoJson = Json.write(info.withoutFrameList());
-            // The first chunk is staged here and encoded at once; StageChunks stages the rest
-            // meanwhile, so a long upload is playable as soon as a short one.
+            // The first chunk is staged here and encoded at once; StageChunks stages the rest, so
+            // a long upload is playable as soon as a short one.
             MediaTask video = task(event, TaskKind.STAGE, 0, specJson, info, generation);
             tasks.add(
                     ChunkTasks.stage(
                             steps(), storage, source.path(), info, chunks.get(0), video, scratch));
             // Background work waits for the first chunk, which makes a video of several chunks
-            // playable; a video of one chunk is done with it, and needs the rest beside it.
+            // playable; a video of one chunk is done with it, and needs the rest beside it. Only
+            // the second chunk is staged at once (one chunk's copy, as long for a long upload as
+            // for a short one): the slot beside the first chunk encodes it, at background
+            // priority, on the CPU the first chunk leaves idle, instead of idling until it ends.
             boolean background = chunks.size() > 1;
+            video.setSourceInfoJson(sourceInfoJson);
             if (background) {
-                video.setAfterFirstChunk(true);
-                video.setSourceInfoJson(sourceInfoJson);
-                video.setChunksJson(Json.write(chunks.subList(1, chunks.size())));
-                tasks.add(video);
+                tasks.add(stageTask(video, chunks.subList(1, 2), false));
+            }
+            if (chunks.size() > 2) {
+                tasks.add(stageTask(video, chunks.subList(2, chunks.size()), true));
             }
             if (plan.isHasAudio()) {
                 // A video of several chunks plays once its first chunk and the start of its audio
@@ -223,6 +227,28 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
             videosAccepted.inc();
             return Preparation.planned(plan, tasks);
         }
+    }
+
+    /**
+     * A STAGE task for StageChunks: {@code chunks} of the video of {@code video} (a STAGE task of
+     * the upload, whose fields it copies), indexed by the first of them; started at once or ({@code
+     * afterFirstChunk}) once the first chunk is encoded.
+     */
+    private static MediaTask stageTask(
+            MediaTask video, List<ChunkSpec> chunks, boolean afterFirstChunk) {
+        MediaTask t = new MediaTask();
+        t.setVideoId(video.getVideoId());
+        t.setKind(TaskKind.STAGE);
+        t.setIndex(chunks.get(0).index());
+        t.setPriority(video.getPriority());
+        t.setInput(video.getInput());
+        t.setTimelineOrigin(video.getTimelineOrigin());
+        t.setEncodeSpecJson(video.getEncodeSpecJson());
+        t.setGeneration(video.getGeneration());
+        t.setSourceInfoJson(video.getSourceInfoJson());
+        t.setAfterFirstChunk(afterFirstChunk);
+        t.setChunksJson(Json.write(chunks));
+        return t;
     }
 
     private VideoPlan plan(

@@ -15,11 +15,12 @@ import org.transcoder.operators.model.TaskKind;
 import org.transcoder.operators.model.TaskResult;
 
 /**
- * Stages a video's chunks after its first (a STAGE task), off the task thread, once the first is
- * encoded ({@link FirstChunkWait}): a long upload is playable as soon as a short one, instead of
- * after every chunk of it is copied out. Emits the chunks' encode tasks once all are staged; a
- * failure after the retries is the failed result of the first chunk not staged, so the assembler
- * ends the video with the reason.
+ * Stages a video's chunks after its first (STAGE tasks), off the task thread: the second at once,
+ * so that the slot beside the first chunk has it to encode, the rest once the first is encoded
+ * ({@link FirstChunkWait}), so a long upload is playable as soon as a short one, instead of after
+ * every chunk of it is copied out. Emits the chunks' encode tasks once all are staged; a failure
+ * after the retries is the failed result of the first chunk not staged, so the assembler ends the
+ * video with the reason.
  */
 public class StageChunks extends MediaTaskAsyncFunction<StagedChunks> {
 

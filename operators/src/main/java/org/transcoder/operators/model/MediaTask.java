@@ -56,9 +56,9 @@ public class MediaTask {
     private String chunksJson;
 
     /**
-     * AUDIO, THUMBNAILS, STAGE of a video of several chunks: background work, started once the
-     * video's first chunk is encoded ({@code FirstChunkWait}). False in tasks from savepoints of
-     * earlier versions: they start at once.
+     * AUDIO, THUMBNAILS, and the STAGE task of the third chunk on, of a video of several chunks:
+     * background work, started once the video's first chunk is encoded ({@code FirstChunkWait}).
+     * False in tasks from savepoints of earlier versions: they start at once.
      */
     private boolean afterFirstChunk;
 

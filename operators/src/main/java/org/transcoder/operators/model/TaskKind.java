@@ -11,14 +11,15 @@ public enum TaskKind {
     AUDIO_START,
     THUMBNAILS,
     /**
-     * Staging a video's chunks after its first (StageChunks), while the first one is encoded: it
-     * produces those chunks' tasks. Not a task the assembler waits for; its failure is reported as
-     * the failure of the first chunk it did not stage.
+     * Staging some of a video's chunks after its first (StageChunks): the second at once, the rest
+     * once the first is encoded. It produces those chunks' tasks and is indexed by the first of
+     * them. Not a task the assembler waits for; its failure is reported as the failure of the first
+     * chunk it did not stage.
      */
     STAGE;
 
-    /** Key of a task inside its video's plan, e.g. "CHUNK-3". */
+    /** Key of a task inside its video's plan, e.g. "CHUNK-3" (or of a STAGE task, "STAGE-2"). */
     public String key(int index) {
-        return this == CHUNK ? name() + "-" + index : name();
+        return this == CHUNK || this == STAGE ? name() + "-" + index : name();
     }
 }

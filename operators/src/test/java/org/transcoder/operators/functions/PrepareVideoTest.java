@@ -59,6 +59,9 @@ class PrepareVideoTest {
     /** 2.04 s of 24 fps H.264 with MP3 audio: two chunks at 1 s, short enough to stage fast. */
     private static final String GOOD_CLIP = "h264_854x480_sintel_mp3.mp4";
 
+    /** 4.09 s of MPEG-4 ASP in AVI: a 2 s first chunk and two more at 1 s. */
+    private static final String THREE_CHUNKS = "mpeg4asp_960x400_mp3.avi";
+
     private static final long NOW = 5_000L;
     private static final double CHUNK_SECONDS = 1.0;
 
@@ -218,31 +221,60 @@ class PrepareVideoTest {
         }
     }
 
+    /**
+     * The STAGE tasks of {@link #THREE_CHUNKS} (the second chunk's, then the rest's), after
+     * checking that PrepareVideo planned them so.
+     */
+    private List<MediaTask> stageTasksOfThreeChunks(String videoId) throws Exception {
+        process(UploadEvent.of(videoId, Fixtures.clip(THREE_CHUNKS).toUri().toString()));
+        List<MediaTask> stage = side(Outputs.STAGE_TASKS);
+        assertThat(side(Outputs.PLANS).get(0).getChunkCount()).isEqualTo(3);
+        assertThat(stage).extracting(MediaTask::key).containsExactly("STAGE-1", "STAGE-2");
+        assertThat(stage).extracting(MediaTask::isAfterFirstChunk).containsExactly(false, true);
+        return stage;
+    }
+
     @Test
-    void laterChunksAreStagedOnceTheFirstIsEncoded() throws Exception {
-        process(UploadEvent.of("vid-wait", Fixtures.clip(GOOD_CLIP).toUri().toString()));
-        MediaTask stage = side(Outputs.STAGE_TASKS).get(0);
-        Path chunk1 = root.resolve(OutputLayout.stagedChunk("vid-wait", stage.getGeneration(), 1));
+    void theSecondChunkIsStagedAtOnceTheRestOnceTheFirstIsEncoded() throws Exception {
+        List<MediaTask> stage = stageTasksOfThreeChunks("vid-wait");
+        long generation = stage.get(0).getGeneration();
+        Path chunk1 = root.resolve(OutputLayout.stagedChunk("vid-wait", generation, 1));
+        Path chunk2 = root.resolve(OutputLayout.stagedChunk("vid-wait", generation, 2));
+
+        // The second chunk is staged while the first chunk's segment does not exist (a task
+        // that waited for it would wait FirstChunkWait.MAX_WAIT, 60 s, here).
+        Routed second =
+                stageChunks(
+                        stage.get(0),
+                        () -> {
+                            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                            while (!Files.exists(chunk1) && System.nanoTime() < until) {
+                                Thread.sleep(20);
+                            }
+                            assertThat(chunk1).isNotEmptyFile();
+                        });
+        assertThat(second.failures()).isEmpty();
+        assertThat(second.tasks()).extracting(MediaTask::key).containsExactly("CHUNK-1");
+        assertThat(root.resolve(FirstChunkWait.firstSegmentKey(stage.get(0)))).doesNotExist();
 
         Routed rest =
                 stageChunks(
-                        stage,
+                        stage.get(1),
                         () -> {
                             // Staging would take a fraction of this: it waits for the first chunk.
                             Thread.sleep(1500);
-                            assertThat(chunk1).doesNotExist();
-                            firstChunkEncoded(stage);
+                            assertThat(chunk2).doesNotExist();
+                            firstChunkEncoded(stage.get(1));
                         });
 
         assertThat(rest.failures()).isEmpty();
-        assertThat(rest.tasks()).extracting(MediaTask::key).containsExactly("CHUNK-1");
-        assertThat(chunk1).isNotEmptyFile();
+        assertThat(rest.tasks()).extracting(MediaTask::key).containsExactly("CHUNK-2");
+        assertThat(chunk2).isNotEmptyFile();
     }
 
     @Test
     void aVideoThatEndsBeforeItsFirstChunkIsEncodedIsNotStaged() throws Exception {
-        process(UploadEvent.of("vid-ended", Fixtures.clip(GOOD_CLIP).toUri().toString()));
-        MediaTask stage = side(Outputs.STAGE_TASKS).get(0);
+        MediaTask stage = stageTasksOfThreeChunks("vid-ended").get(1);
 
         // Its first chunk fails: the FAILED end removes the video's staging.
         Routed rest =
@@ -304,15 +336,15 @@ class PrepareVideoTest {
         assertThat(plan.getRenditions())
                 .allSatisfy(r -> assertThat(r.getHeight()).isLessThanOrEqualTo(480));
 
-        // PrepareVideo stages the first chunk and hands the rest to StageChunks (a STAGE task).
+        // PrepareVideo stages the first chunk and hands the second to StageChunks (a STAGE task).
         List<MediaTask> first = harness.extractOutputValues();
         assertThat(first).extracting(MediaTask::key).containsExactly("CHUNK-0");
         List<MediaTask> stage = side(Outputs.STAGE_TASKS);
-        assertThat(stage).hasSize(1);
+        assertThat(stage).extracting(MediaTask::key).containsExactly("STAGE-1");
         assertThat(stage.get(0).getInput()).isEqualTo(source);
         assertThat(List.of(Json.read(stage.get(0).getChunksJson(), ChunkSpec[].class)))
                 .isEqualTo(chunks.subList(1, chunks.size()));
-        assertThat(plan.taskKeys()).doesNotContain(TaskKind.STAGE.key(0));
+        assertThat(plan.taskKeys()).doesNotContain(TaskKind.STAGE.key(1));
         assertThat(
                         root.resolve(
                                 OutputLayout.stagedChunk(
@@ -376,9 +408,11 @@ class PrepareVideoTest {
         assertThat(thumbs).hasSize(1);
         assertThat(thumbs.get(0).getKind()).isEqualTo(TaskKind.THUMBNAILS);
         assertThat(thumbs.get(0).getInput()).isEqualTo(source);
-        // What makes the video playable starts at once, its background work after the first chunk.
+        // What makes the video playable starts at once, and the staging of the second chunk
+        // (the slot beside the first chunk encodes it); the rest of its background work after
+        // the first chunk.
         assertThat(first.get(0).isAfterFirstChunk()).isFalse();
-        assertThat(stage.get(0).isAfterFirstChunk()).isTrue();
+        assertThat(stage.get(0).isAfterFirstChunk()).isFalse();
         assertThat(audio)
                 .extracting(MediaTask::isAfterFirstChunk)
                 .containsExactlyElementsOf(several ? List.of(false, true) : List.of(false));
