@@ -73,7 +73,7 @@ final class CliBaseline {
                 List.of(
                         "-filter_complex",
                         VideoFilters.graph(
-                                "[0:" + video.index() + "]", VideoFilters.normalize(spec), rungs)));
+                                "[0:" + video.index() + "]", spec, VideoFilters.normalize(spec))));
         StringJoiner streamMap = new StringJoiner(" ");
         boolean audio = info.primaryAudio().isPresent();
         for (int i = 0; i < rungs.size(); i++) {

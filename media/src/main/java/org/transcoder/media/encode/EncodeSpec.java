@@ -27,6 +27,8 @@ import org.transcoder.media.probe.VideoStreamInfo;
  *     encoder time base, so that every chunk of a rung has byte-identical parameter sets (SPS
  *     level, VUI timing) and so one init segment; left to ffmpeg, both came from each chunk's own
  *     guessed frame rate
+ * @param colors what every rung declares of its colours ({@link ColorTags}); null in specs stored
+ *     before it existed (their rungs declare nothing, as then)
  */
 public record EncodeSpec(
         List<Rendition> renditions,
@@ -38,7 +40,8 @@ public record EncodeSpec(
         boolean deinterlace,
         String hdrTransfer,
         int threadsPerEncode,
-        double nominalFrameRate)
+        double nominalFrameRate,
+        ColorTags colors)
         implements Serializable {
 
     /**
@@ -75,7 +78,8 @@ public record EncodeSpec(
                 video.interlaced(),
                 video.hdr() ? video.colorTransfer() : null,
                 0,
-                nominalFor(video.avgFrameRate(), video.realFrameRate()));
+                nominalFor(video.avgFrameRate(), video.realFrameRate()),
+                ColorTags.forSource(video));
     }
 
     public EncodeSpec withRotation(int degrees) {
@@ -89,7 +93,8 @@ public record EncodeSpec(
                 deinterlace,
                 hdrTransfer,
                 threadsPerEncode,
-                nominalFrameRate);
+                nominalFrameRate,
+                colors);
     }
 
     public EncodeSpec withThreadsPerEncode(int threads) {
@@ -103,6 +108,7 @@ public record EncodeSpec(
                 deinterlace,
                 hdrTransfer,
                 threads,
-                nominalFrameRate);
+                nominalFrameRate,
+                colors);
     }
 }

@@ -61,16 +61,21 @@ public final class VideoFilters {
         // any costly filter: every rung's maximum frame rate is bounded (FrameTiming).
         head.add(FrameTiming.selectFilter());
         head.addAll(normalize(spec));
-        return graph("[0:v:0]", head, spec.renditions());
+        return graph("[0:v:0]", spec, head);
     }
 
-    /** A graph from the given input pad through the head filters to one output per rendition. */
-    public static String graph(String input, List<String> head, List<Rendition> renditions) {
+    /**
+     * A graph from the given input pad through the head filters to one output per rendition of
+     * {@code spec}.
+     */
+    public static String graph(String input, EncodeSpec spec, List<String> head) {
+        List<Rendition> renditions = spec.renditions();
+        String[] colors = colors(spec.colors());
         StringBuilder g = new StringBuilder(input);
         g.append(head.isEmpty() ? "null" : String.join(",", head));
         int n = renditions.size();
         if (n == 1) {
-            g.append(",").append(scale(renditions.get(0))).append("[v0]");
+            g.append(",").append(scale(renditions.get(0), colors)).append("[v0]");
             return g.toString();
         }
         g.append(",split=").append(n);
@@ -81,7 +86,7 @@ public final class VideoFilters {
             g.append(";[s")
                     .append(i)
                     .append("]")
-                    .append(scale(renditions.get(i)))
+                    .append(scale(renditions.get(i), colors))
                     .append("[v")
                     .append(i)
                     .append("]");
@@ -89,12 +94,39 @@ public final class VideoFilters {
         return g.toString();
     }
 
-    private static String scale(Rendition r) {
+    /**
+     * The scaler's matrix option and the frame properties every rung declares ({@link ColorTags}):
+     * set on the frames, because FFmpeg's encoders take them from the frames (the encoder's own
+     * -color_trc and -color_primaries were not written). Empty for specs without colours.
+     */
+    private static String[] colors(ColorTags c) {
+        if (c == null) {
+            return new String[] {"", ""};
+        }
+        // RGB sources become YUV in the scalers: with the BT.709 matrix their rungs declare, not
+        // swscale's default BT.601. YUV keeps its matrix (the scaler converts only the range).
+        String matrix = c.convertsToBt709() ? ":out_color_matrix=bt709" : "";
+        String tags =
+                ",setparams=color_primaries="
+                        + c.primaries()
+                        + ":color_trc="
+                        + c.transfer()
+                        + ":colorspace="
+                        + c.matrix()
+                        + ":range="
+                        + ColorTags.RANGE;
+        return new String[] {matrix, tags};
+    }
+
+    private static String scale(Rendition r, String[] colors) {
         // Limited range: full-range (yuvj) phone video would otherwise stay full range.
         return "scale="
                 + r.width()
                 + ":"
                 + r.height()
-                + ":flags=bicubic:out_range=tv,setsar=1,format=yuv420p";
+                + ":flags=bicubic:out_range=tv"
+                + colors[0]
+                + ",setsar=1,format=yuv420p"
+                + colors[1];
     }
 }

@@ -451,6 +451,8 @@ public final class MediaProbe {
                 pixFmt,
                 bitDepth(s, pixFmt),
                 transfer,
+                s.path("color_space").asText("unknown"),
+                s.path("color_primaries").asText("unknown"),
                 "smpte2084".equals(transfer) || "arib-std-b67".equals(transfer),
                 fieldOrder,
                 List.of("tt", "bb", "tb", "bt").contains(fieldOrder),

@@ -6,6 +6,9 @@ package org.transcoder.media.probe;
  * @param rotation display rotation in degrees clockwise (0, 90, 180, 270), already normalized
  * @param sarNum sample aspect ratio numerator (1 when square pixels or unknown)
  * @param frameCount packets of this stream (one per frame for every codec we accept)
+ * @param colorTransfer, colorSpace, colorPrimaries ffprobe's names of the declared transfer, matrix
+ *     and primaries ("unknown" when undeclared; colorSpace and colorPrimaries null in probes stored
+ *     before they were kept)
  * @param hdr true for PQ (smpte2084) or HLG (arib-std-b67) transfer
  * @param interlaced true when the field order says the frames are interlaced
  */
@@ -24,6 +27,8 @@ public record VideoStreamInfo(
         String pixelFormat,
         int bitDepth,
         String colorTransfer,
+        String colorSpace,
+        String colorPrimaries,
         boolean hdr,
         String fieldOrder,
         boolean interlaced,

@@ -27,6 +27,8 @@ class LadderPolicyTest {
                 "yuv420p",
                 8,
                 "bt709",
+                "bt709",
+                "bt709",
                 false,
                 "progressive",
                 false,

@@ -48,6 +48,7 @@ public final class Ffprobe {
             String colorTransfer,
             String colorPrimaries,
             String colorSpace,
+            String colorRange,
             String mimeCodec,
             int bitsPerRawSample) {
 
@@ -425,6 +426,7 @@ public final class Ffprobe {
                 s.path("color_transfer").asText("unknown"),
                 s.path("color_primaries").asText("unknown"),
                 s.path("color_space").asText("unknown"),
+                s.path("color_range").asText("unknown"),
                 s.path("mime_codec_string").asText(""),
                 s.path("bits_per_raw_sample").asInt(-1));
     }

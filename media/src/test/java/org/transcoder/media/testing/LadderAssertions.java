@@ -184,11 +184,68 @@ public final class LadderAssertions {
                     rung.rendition().parsed());
             checkRung(softly, ladder, rung, src);
         }
+        checkColors(softly, ladder, src);
         checkAlignment(softly, ladder, src);
         HlsRules.check(softly, ladder);
         SampleTiming.check(softly, ladder, src);
         checkAudio(softly, ladder, src);
         checkThumbnails(softly, ladder.dir(), src);
+    }
+
+    /**
+     * Every rung declares its colours, limited range, all rungs the same: the source's declared
+     * matrix and primaries (a phone's BT.601 1080p stays BT.601), BT.709 for tone-mapped HDR and
+     * RGB, and for what the source leaves undeclared what players assume for it by its size (BT.709
+     * from HD up, BT.601 below), not what they would assume for a smaller rung.
+     */
+    private static void checkColors(SoftAssertions softly, HlsLadder ladder, Source src) {
+        Ffprobe.VideoStream v = src.video();
+        boolean hdr = List.of("smpte2084", "arib-std-b67").contains(v.colorTransfer());
+        boolean rgb =
+                v.colorSpace().equals("gbr") || v.pixFmt().matches("(rgb|bgr|gbr|argb|abgr).*");
+        boolean hd =
+                Math.max(v.width(), v.height()) > 1024 || Math.min(v.width(), v.height()) >= 720;
+        String sd = v.height() == 576 || v.height() == 288 ? "bt470bg" : "smpte170m";
+        String matrix =
+                hdr || rgb
+                        ? "bt709"
+                        : declared(v.colorSpace()) ? v.colorSpace() : hd ? "bt709" : sd;
+        String primaries =
+                hdr
+                        ? "bt709"
+                        : declared(v.colorPrimaries())
+                                ? v.colorPrimaries()
+                                : hd || rgb ? "bt709" : sd;
+        for (HlsLadder.Rung rung : ladder.rungs()) {
+            Ffprobe.VideoStream s = rung.stream();
+            String at =
+                    "rung "
+                            + rung.name()
+                            + " of a source declaring "
+                            + v.colorSpace()
+                            + "/"
+                            + v.colorPrimaries()
+                            + "/"
+                            + v.colorTransfer()
+                            + " at "
+                            + v.width()
+                            + "x"
+                            + v.height()
+                            + ": ";
+            softly.assertThat(s.colorRange()).as(at + "declared range").isEqualTo("tv");
+            softly.assertThat(s.colorSpace()).as(at + "declared matrix").isEqualTo(matrix);
+            softly.assertThat(s.colorPrimaries())
+                    .as(at + "declared primaries")
+                    .isEqualTo(primaries);
+            softly.assertThat(s.colorTransfer())
+                    .as(at + "declared SDR transfer")
+                    .isNotIn("unknown", "smpte2084", "arib-std-b67")
+                    .isEqualTo(ladder.rungs().get(0).stream().colorTransfer());
+        }
+    }
+
+    private static boolean declared(String value) {
+        return !List.of("unknown", "unspecified", "reserved", "").contains(value);
     }
 
     private static void checkMaster(SoftAssertions softly, HlsLadder ladder, Source src) {

@@ -123,6 +123,19 @@ class LadderAssertionsTest {
     }
 
     @Test
+    void undeclaredColoursAreCaught(@TempDir Path out) throws Exception {
+        // What ffmpeg writes by default: no colour description, which players guess by size.
+        writeLadder(out, 25, 25, "");
+        rewriteMaster(out, true);
+
+        assertThat(LadderAssertions.problems(out, source))
+                .filteredOn(p -> !NO_IFRAME_PLAYLIST.matcher(p).find())
+                .anyMatch(p -> p.contains("rung 120p") && p.contains("declared matrix"))
+                .anyMatch(p -> p.contains("rung 240p") && p.contains("declared range"))
+                .allMatch(p -> p.contains(": declared "), "only the colour checks fail");
+    }
+
+    @Test
     void misalignedSegmentsAndMissingKeyframesAreCaught(@TempDir Path out) throws Exception {
         // 120p keyframes every 1.52 s: the muxer cuts its segments elsewhere than 240p's.
         writeLadder(out, 25, 38);
@@ -195,12 +208,28 @@ class LadderAssertionsTest {
      * renamed into the project's layout, plus thumbnails.
      */
     private static void writeLadder(Path out, int gop240, int gop120) throws IOException {
+        writeLadder(out, gop240, gop120, DECLARED);
+    }
+
+    /**
+     * What each rung of {@link #writeLadder} declares of its colours: the source's (undeclared) SD.
+     */
+    private static final String DECLARED =
+            ",setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m:range=tv";
+
+    /** The same with {@code colors} after each scaler ("" declares nothing). */
+    private static void writeLadder(Path out, int gop240, int gop120, String colors)
+            throws IOException {
         ffmpeg(
                 out,
                 "-i",
                 source.toString(),
                 "-filter_complex",
-                "[0:v]split=2[a][b];[a]scale=320:240[v0];[b]scale=160:120[v1]",
+                "[0:v]split=2[a][b];[a]scale=320:240"
+                        + colors
+                        + "[v0];[b]scale=160:120"
+                        + colors
+                        + "[v1]",
                 "-map",
                 "[v0]",
                 "-map",

@@ -63,7 +63,8 @@ class EncodeChunkTest {
                     false,
                     null,
                     0,
-                    30.0);
+                    30.0,
+                    null);
 
     @TempDir Path root;
     @TempDir Path workDir;

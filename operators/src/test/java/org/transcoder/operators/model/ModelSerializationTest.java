@@ -12,6 +12,9 @@ import org.transcoder.connectors.events.IncomingUpload;
 import org.transcoder.connectors.events.UploadEvent;
 import org.transcoder.connectors.events.VideoRecord;
 import org.transcoder.media.chunk.ChunkSpec;
+import org.transcoder.media.encode.ColorTags;
+import org.transcoder.media.encode.EncodeSpec;
+import org.transcoder.media.encode.VideoFilters;
 import org.transcoder.operators.Json;
 
 /**
@@ -59,6 +62,43 @@ class ModelSerializationTest {
         ChunkSpec trimmed = new ChunkSpec(0, 0, 1.1, -0.9, false, 33, 0, 1, 2);
         assertThat(Json.read(Json.write(new ChunkSpec[] {trimmed}), ChunkSpec[].class))
                 .containsExactly(trimmed);
+    }
+
+    /**
+     * The encode spec every task carries as JSON: one written before rungs declared their colours
+     * reads without them and encodes as then (no colour filters), and a spec with them survives the
+     * trip.
+     */
+    @Test
+    void encodeSpecsFromBeforeColorTagsEncodeAsThen() {
+        String old =
+                "{\"renditions\":[{\"name\":\"360p\",\"width\":640,\"height\":360,"
+                        + "\"crf\":23,\"maxrateKbps\":1000,\"bufsizeKbps\":2000}],"
+                        + "\"preset\":\"veryfast\",\"profile\":\"high\",\"gopSeconds\":2.0,"
+                        + "\"frameRate\":30.0,\"rotation\":0,\"deinterlace\":false,"
+                        + "\"hdrTransfer\":null,\"threadsPerEncode\":1,\"nominalFrameRate\":30.0}";
+        EncodeSpec read = Json.read(old, EncodeSpec.class);
+        assertThat(read.colors()).isNull();
+        assertThat(VideoFilters.chunkGraph(read, 0, 4)).doesNotContain("setparams", "color");
+
+        EncodeSpec tagged =
+                new EncodeSpec(
+                        read.renditions(),
+                        "veryfast",
+                        "high",
+                        2.0,
+                        30.0,
+                        0,
+                        false,
+                        null,
+                        1,
+                        30.0,
+                        new ColorTags("smpte170m", "bt470bg", "bt709", false));
+        assertThat(Json.read(Json.write(tagged), EncodeSpec.class)).isEqualTo(tagged);
+        assertThat(VideoFilters.chunkGraph(tagged, 0, 4))
+                .contains(
+                        "setparams=color_primaries=bt470bg:color_trc=bt709:colorspace=smpte170m"
+                                + ":range=tv");
     }
 
     /**
