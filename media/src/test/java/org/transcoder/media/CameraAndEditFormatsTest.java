@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lindstrom.m3u8.model.Variant;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -21,6 +20,7 @@ import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.HlsLadder;
 import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
+import org.transcoder.media.testing.TestTranscoder;
 
 /**
  * Formats that cameras, editors and broadcast send and that the shared real clips do not have,
@@ -166,11 +166,7 @@ class CameraAndEditFormatsTest {
             throws Exception {
         Path source = generate.get();
         Path out = KeptOutput.dir(tmp, name);
-        new Transcoder(
-                        TranscodeOptions.defaults()
-                                .withThreads(2)
-                                .withWorkDir(Files.createDirectories(tmp.resolve("work"))))
-                .transcode(source, out);
+        TestTranscoder.in(tmp).transcode(source, out);
         try (HlsLadder ladder = HlsLadder.read(out)) {
             SoftAssertions softly = new SoftAssertions();
             LadderAssertions.Source src = LadderAssertions.Source.of(source);

@@ -19,6 +19,7 @@ import org.transcoder.media.testing.GeneratedMedia;
 import org.transcoder.media.testing.HlsLadder;
 import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
+import org.transcoder.media.testing.TestTranscoder;
 
 /**
  * Every rung shows the source's colours: a frame of one known colour, stored with each way of
@@ -92,11 +93,7 @@ class ColorsTest {
         // The generated source itself reads as the colour.
         assertClose("source " + name, readBack(source));
         Path out = KeptOutput.dir(tmp, name);
-        new Transcoder(
-                        TranscodeOptions.defaults()
-                                .withThreads(2)
-                                .withWorkDir(Files.createDirectories(tmp.resolve("work"))))
-                .transcode(source, out);
+        TestTranscoder.in(tmp).transcode(source, out);
         try (HlsLadder ladder = HlsLadder.read(out)) {
             SoftAssertions softly = new SoftAssertions();
             LadderAssertions.check(softly, ladder, LadderAssertions.Source.of(source));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.transcoder.media.testing.Fixtures;
 import org.transcoder.media.testing.HlsLadder;
 import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
+import org.transcoder.media.testing.TestTranscoder;
 
 /**
  * Every real clip in the fixtures goes through the whole transcode: either a playable ladder of it,
@@ -47,11 +47,7 @@ class RealMediaTest {
     void transcodes(String name, @TempDir Path tmp) throws Exception {
         Path source = Fixtures.clip(name);
         Path out = KeptOutput.dir(tmp, name);
-        Transcoder transcoder =
-                new Transcoder(
-                        TranscodeOptions.defaults()
-                                .withThreads(2)
-                                .withWorkDir(Files.createDirectories(tmp.resolve("work"))));
+        Transcoder transcoder = TestTranscoder.in(tmp);
         long start = System.nanoTime();
         ReasonCode refusal = REFUSED.get(name);
         if (refusal != null) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.transcoder.media.testing.HlsLadder;
 import org.transcoder.media.testing.KeptOutput;
 import org.transcoder.media.testing.LadderAssertions;
 import org.transcoder.media.testing.SampleTiming;
+import org.transcoder.media.testing.TestTranscoder;
 
 /**
  * Each class of odd source timing the HLS validator found on phone media, made by the bundled
@@ -68,7 +68,7 @@ class TimestampSanityTest {
         Path source = make.get();
         Path out = KeptOutput.dir(tmp, source.getFileName().toString());
         long start = System.nanoTime();
-        assertTimeoutPreemptively(DEADLINE, () -> transcoder(tmp).transcode(source, out));
+        assertTimeoutPreemptively(DEADLINE, () -> TestTranscoder.in(tmp).transcode(source, out));
         long ms = (System.nanoTime() - start) / 1_000_000;
         SoftAssertions softly = new SoftAssertions();
         LadderAssertions.Source src = LadderAssertions.Source.of(source);
@@ -127,19 +127,14 @@ class TimestampSanityTest {
                 DEADLINE,
                 () ->
                         assertThatThrownBy(
-                                        () -> transcoder(tmp).transcode(source, tmp.resolve("out")))
+                                        () ->
+                                                TestTranscoder.in(tmp)
+                                                        .transcode(source, tmp.resolve("out")))
                                 .isInstanceOf(MediaException.class)
                                 .satisfies(
                                         e ->
                                                 assertThat(((MediaException) e).reason())
                                                         .as("reason: %s", e.getMessage())
                                                         .isEqualTo(ReasonCode.CORRUPT_INPUT)));
-    }
-
-    private static Transcoder transcoder(Path tmp) throws java.io.IOException {
-        return new Transcoder(
-                TranscodeOptions.defaults()
-                        .withThreads(2)
-                        .withWorkDir(Files.createDirectories(tmp.resolve("work"))));
     }
 }

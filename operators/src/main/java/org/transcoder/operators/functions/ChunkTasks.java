@@ -45,14 +45,7 @@ final class ChunkTasks {
         } finally {
             Files.deleteIfExists(staged);
         }
-        MediaTask t = new MediaTask();
-        t.setVideoId(video.getVideoId());
-        t.setKind(TaskKind.CHUNK);
-        t.setIndex(chunk.index());
-        t.setPriority(video.getPriority());
-        t.setGeneration(video.getGeneration());
-        t.setTimelineOrigin(video.getTimelineOrigin());
-        t.setEncodeSpecJson(video.getEncodeSpecJson());
+        MediaTask t = video.sibling(TaskKind.CHUNK, chunk.index());
         t.setInput(key);
         t.setStartPts(chunk.startPts());
         t.setEndPts(chunk.endPts());

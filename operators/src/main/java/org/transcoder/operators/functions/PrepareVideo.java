@@ -236,15 +236,8 @@ public class PrepareVideo extends RetryingAsyncFunction<UploadEvent, Preparation
      */
     private static MediaTask stageTask(
             MediaTask video, List<ChunkSpec> chunks, boolean afterFirstChunk) {
-        MediaTask t = new MediaTask();
-        t.setVideoId(video.getVideoId());
-        t.setKind(TaskKind.STAGE);
-        t.setIndex(chunks.get(0).index());
-        t.setPriority(video.getPriority());
+        MediaTask t = video.sibling(TaskKind.STAGE, chunks.get(0).index());
         t.setInput(video.getInput());
-        t.setTimelineOrigin(video.getTimelineOrigin());
-        t.setEncodeSpecJson(video.getEncodeSpecJson());
-        t.setGeneration(video.getGeneration());
         t.setSourceInfoJson(video.getSourceInfoJson());
         t.setAfterFirstChunk(afterFirstChunk);
         t.setChunksJson(Json.write(chunks));

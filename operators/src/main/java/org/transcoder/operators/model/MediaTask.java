@@ -64,6 +64,22 @@ public class MediaTask {
 
     public MediaTask() {}
 
+    /**
+     * A task of the same upload, of {@code kind} and {@code index}: the video, priority,
+     * generation, timeline origin and encode spec of this one, nothing else.
+     */
+    public MediaTask sibling(TaskKind kind, int index) {
+        MediaTask t = new MediaTask();
+        t.setVideoId(videoId);
+        t.setKind(kind);
+        t.setIndex(index);
+        t.setPriority(priority);
+        t.setGeneration(generation);
+        t.setTimelineOrigin(timelineOrigin);
+        t.setEncodeSpecJson(encodeSpecJson);
+        return t;
+    }
+
     public boolean isAfterFirstChunk() {
         return afterFirstChunk;
     }
