@@ -432,7 +432,9 @@ public class AssembleVideo
             throws Exception {
         publication.setRecord(record);
         publication.setPriority(p.getPriority());
-        publication.getDeletePrefixes().add(OutputLayout.stagingPrefix(p.getVideoId()));
+        // The staging goes before the video's outputs: a chunk still encoding sees its input gone
+        // and removes what it wrote after them (EncodeChunk).
+        publication.getDeletePrefixes().add(0, OutputLayout.stagingPrefix(p.getVideoId()));
         ctx.output(Outputs.PUBLICATIONS, publication);
         Long t = timer.value();
         if (t != null) {

@@ -85,6 +85,9 @@ public class EncodeChunk extends MediaTaskFunction {
         List<EncodedSegment> segments =
                 encoder.encode(staged, chunk, task.getTimelineOrigin(), spec, out);
         long millis = (System.nanoTime() - started) / 1_000_000;
+        if (videoEndedMeanwhile(task)) {
+            return ended(task, attempt);
+        }
         List<SegmentInfo> infos = new ArrayList<>();
         int frames = 0;
         for (EncodedSegment s : segments) {
@@ -110,7 +113,41 @@ public class EncodeChunk extends MediaTaskFunction {
                             s.codecs()));
             frames = Math.max(frames, s.frames());
         }
+        if (videoEndedMeanwhile(task)) {
+            // Ended while the segments were written: the end's deletion may have run before they
+            // were. The segments are this upload's (their keys carry its generation); the inits are
+            // named by content, and another upload of the video may list the same one.
+            for (SegmentInfo s : infos) {
+                storage.deleteRecursively(
+                        OutputLayout.videoFile(
+                                task.getVideoId(), s.getRendition() + "/" + s.getUri()));
+            }
+            return ended(task, attempt);
+        }
         lastFps = millis > 0 ? frames * 1000.0 / millis : 0;
         return TaskResult.success(task, infos, frames, millis, attempt);
+    }
+
+    /**
+     * Whether the chunk's video ended (FAILED, by another chunk's failure) while it was encoded:
+     * the end removes the video's staging, this chunk's staged input with it, before its outputs. A
+     * chunk then writes nothing into a video that is gone; its encode beside the failing chunk (the
+     * second beside the first, any two later ones) cannot be stopped, but its segments are not left
+     * behind.
+     */
+    private boolean videoEndedMeanwhile(MediaTask task) {
+        try {
+            return !storage.exists(task.getInput());
+        } catch (RuntimeException e) {
+            return false; // Storage trouble shows (and is retried) in the uploads.
+        }
+    }
+
+    private static TaskResult ended(MediaTask task, int attempt) {
+        return TaskResult.failure(
+                task,
+                ReasonCode.INTERNAL_ERROR.name(),
+                "Dropped: the video ended while this chunk was encoded",
+                attempt);
     }
 }

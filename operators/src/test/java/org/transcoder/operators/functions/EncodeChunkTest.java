@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transcoder.connectors.storage.ObjectStorage;
 import org.transcoder.media.MediaException;
 import org.transcoder.media.OutputLayout;
 import org.transcoder.media.ReasonCode;
@@ -184,6 +185,30 @@ class EncodeChunkTest {
         assertThat(r.getReasonCode()).isEqualTo(ReasonCode.STORAGE_ERROR.name());
         assertThat(r.getAttempts()).isEqualTo(3);
         assertThat(FakeEncoder.CALLS).isEmpty();
+    }
+
+    /**
+     * A chunk whose video ends (FAILED by another chunk) while it encodes: the end removes the
+     * staging, then the video's outputs, so the chunk writes nothing after them, and its result is
+     * a failure the assembler drops (the video has no plan any more).
+     */
+    @Test
+    void aChunkWhoseVideoEndsWhileItEncodesLeavesNothing() throws Exception {
+        FakeEncoder.BEHAVIOUR.put("vid-ended", Behaviour.BLOCK);
+        open(1);
+        run(task("vid-ended", 1, 0));
+        assertThat(FakeEncoder.started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // The FAILED end, as PublishVideo carries it out (AssembleVideo orders it so).
+        ObjectStorage storage = ObjectStorage.of("file://" + root);
+        storage.deleteRecursively(OutputLayout.stagingPrefix("vid-ended"));
+        storage.deleteRecursively(OutputLayout.videoPrefix("vid-ended"));
+        FakeEncoder.release.countDown();
+
+        TaskResult r = finish().get(0);
+        assertThat(r.isSuccess()).isFalse();
+        assertThat(r.getMessage()).contains("the video ended while this chunk was encoded");
+        assertThat(root.resolve(OutputLayout.videoPrefix("vid-ended"))).doesNotExist();
     }
 
     @Test
