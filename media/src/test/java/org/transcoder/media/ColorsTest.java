@@ -22,11 +22,12 @@ import org.transcoder.media.testing.LadderAssertions;
 import org.transcoder.media.testing.TestTranscoder;
 
 /**
- * Every rung shows the source's colours: a frame of one known colour, stored with each way of
- * declaring (or not declaring) its matrix that uploads come with, read back from every rung to RGB
- * the way a player reads it (the matrix and range the rung declares, or, undeclared, what players
- * assume for its size), is that colour. Before each rung declared its colours, an undeclared 1080p
- * source's SD rungs were read as BT.601 and a phone's declared BT.601 1080p as BT.709.
+ * Every rung, the poster and the storyboard show the source's colours: a frame of one known colour,
+ * stored with each way of declaring (or not declaring) its matrix that uploads come with, read back
+ * to RGB the way a player reads it (the matrix and range the file declares, or, undeclared, what
+ * players assume for its size), is that colour. Before, the SD rungs of an undeclared HD source
+ * read as BT.601, an RGB source's HD rungs as BT.709, and the JPEGs of every BT.709 source were off
+ * (a red of 200, 40, 40 as 182, 21, 38).
  */
 class ColorsTest {
 
@@ -35,6 +36,12 @@ class ColorsTest {
 
     /** Off by more than this (of 255, per channel) is another colour. */
     private static final int TOLERANCE = 4;
+
+    /**
+     * The same for the JPEGs, whose quantization alone moves a saturated red by up to 5 (their
+     * BT.601 sources read 196, 38, 36); a wrong matrix moves it by 18 or more.
+     */
+    private static final int JPEG_TOLERANCE = 8;
 
     static Stream<Arguments> sources() {
         return Stream.of(
@@ -104,15 +111,24 @@ class ColorsTest {
                 assertClose("rung " + r.name() + " of " + name, readBack(file));
             }
         }
+        // The poster and the storyboard too (JPEG: BT.601 full range, whatever the video is).
+        for (String image : List.of(OutputLayout.POSTER, OutputLayout.STORYBOARD)) {
+            Path file = out.resolve(OutputLayout.THUMBNAILS_DIR).resolve(image);
+            assertClose(image + " of " + name, readBack(file), JPEG_TOLERANCE);
+        }
     }
 
     private static void assertClose(String what, int[] rgb) {
+        assertClose(what, rgb, TOLERANCE);
+    }
+
+    private static void assertClose(String what, int[] rgb, int tolerance) {
         for (int i = 0; i < 3; i++) {
             assertThat(rgb[i])
                     .as(
                             "%s: channel %d of (%d, %d, %d) against (%d, %d, %d)",
                             what, i, rgb[0], rgb[1], rgb[2], RGB[0], RGB[1], RGB[2])
-                    .isBetween(RGB[i] - TOLERANCE, RGB[i] + TOLERANCE);
+                    .isBetween(RGB[i] - tolerance, RGB[i] + tolerance);
         }
     }
 

@@ -93,6 +93,26 @@ public record ColorTags(String matrix, String primaries, String transfer, boolea
     }
 
     /**
+     * The filter that turns resized frames of a source with these colours into what a JPEG holds
+     * (BT.601, full range; JFIF knows nothing else): the source's matrix named for swscale, which
+     * otherwise keeps YUV values as they are between YUV formats, and so showed a BT.709 video's
+     * red of (200, 40, 40) in its poster as (182, 21, 38). A step of its own after the resize: in
+     * one step with a large downscale swscale was off by 9 (191, 35, 32).
+     */
+    public String toJpegFilter() {
+        String in =
+                switch (matrix) {
+                    case "bt709" -> "bt709";
+                    case "smpte170m", "bt470bg" -> "bt601";
+                    case "smpte240m" -> "smpte240m";
+                    case "fcc" -> "fcc";
+                    case "bt2020nc", "bt2020c" -> "bt2020";
+                    default -> "auto";
+                };
+        return "scale=in_color_matrix=" + in + ":out_color_matrix=bt601:out_range=pc";
+    }
+
+    /**
      * What players assume for an undeclared source of this size: BT.709 for HD, BT.601 for SD (the
      * 625-line variant for 576 and 288 lines).
      */

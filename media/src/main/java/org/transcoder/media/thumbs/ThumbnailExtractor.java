@@ -70,6 +70,8 @@ public final class ThumbnailExtractor {
         int rows = (tiles + COLUMNS - 1) / COLUMNS;
         int cols = Math.min(COLUMNS, tiles);
         double posterAt = Math.min(2.0, duration / 3);
+        // JPEGs are BT.601 full range: convert the matrix (specs from before colours: as then).
+        String toJpeg = spec.colors() == null ? "" : "," + spec.colors().toJpegFilter();
 
         // One decode feeds both pictures. Cloning the last frame past the end guarantees the poster
         // a frame at posterAt, fps a frame beyond its last tick and the tile filter every tile it
@@ -85,19 +87,21 @@ public final class ThumbnailExtractor {
                         + String.format(
                                 Locale.ROOT,
                                 "[p]tpad=stop_mode=clone:stop_duration=%s,select='gte(t,%s)',"
-                                        + "scale='min(1280,iw)':-2,format=yuvj420p[poster];",
+                                        + "scale='min(1280,iw)':-2%s,format=yuvj420p[poster];",
                                 fmt(posterAt + 1),
-                                fmt(posterAt))
+                                fmt(posterAt),
+                                toJpeg)
                         + String.format(
                                 Locale.ROOT,
                                 "[s]tpad=stop_mode=clone:stop_duration=%s,fps=1/%s,tpad=stop_mode=clone:stop=%d,"
-                                        + "scale=%d:%d,setsar=1,"
-                                        + "tile=%dx%d,format=yuvj420p[sprite]",
+                                        + "scale=%d:%d%s,format=yuvj420p,setsar=1,"
+                                        + "tile=%dx%d[sprite]",
                                 fmt(interval),
                                 fmt(interval),
                                 tiles + 1,
                                 w,
                                 h,
+                                toJpeg,
                                 cols,
                                 rows);
         Path poster = dir.resolve(OutputLayout.POSTER);
