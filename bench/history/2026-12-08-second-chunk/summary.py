@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The runs of "The second chunk beside the first" (bench/RESULTS.md), per variant directory.
 
-Usage: python3 summary.py DIR... (ladder-base, ladder-new, ladder-new-3reps, firstplay-*).
+Usage: python3 summary.py DIR... (ladder-base, ladder-new, ladder-new-3reps, ladder-final, firstplay-*).
 Ladder runs: each repetition's CLI and job wall (from results.json), their ratio, and from the
 sampled process tree (processes.json) the end of the first chunk's encode, the end of the last
 chunk encode and the rest to the completion record (s after the upload event). First-play runs:
