@@ -54,8 +54,16 @@ final class FirstChunkWait {
      * gone.
      */
     static boolean videoEnded(ObjectStorage storage, MediaTask task) {
+        return task.isAfterFirstChunk() && stagingGone(storage, task);
+    }
+
+    /**
+     * Whether the video of {@code task} has ended: its first chunk's staging, there from its
+     * preparation on, is gone (the end removes the video's staging first).
+     */
+    static boolean stagingGone(ObjectStorage storage, MediaTask task) {
         try {
-            return task.isAfterFirstChunk() && !storage.exists(firstChunkKey(task));
+            return !storage.exists(firstChunkKey(task));
         } catch (RuntimeException e) {
             return false;
         }

@@ -65,6 +65,14 @@ public class StageChunks extends MediaTaskAsyncFunction<StagedChunks> {
                         ChunkTasks.stage(
                                 steps(), storage, source.path(), info, chunk, task, scratch));
             }
+            if (FirstChunkWait.stagingGone(storage, task)) {
+                // The video ended (its first chunk failed) while these were staged, perhaps after
+                // the end removed its staging: they are nobody's, and must not be encoded.
+                for (MediaTask t : tasks) {
+                    storage.deleteRecursively(t.getInput());
+                }
+                return StagedChunks.staged(task.getVideoId(), List.of());
+            }
             return StagedChunks.staged(task.getVideoId(), tasks);
         }
     }

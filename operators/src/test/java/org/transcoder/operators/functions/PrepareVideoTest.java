@@ -272,6 +272,26 @@ class PrepareVideoTest {
         assertThat(chunk2).isNotEmptyFile();
     }
 
+    /**
+     * The second chunk is staged without waiting, so its video can end (a first chunk that fails at
+     * once) before it is: what it staged is removed again and nothing is encoded.
+     */
+    @Test
+    void aSecondChunkStagedAfterItsVideoEndedIsRemoved() throws Exception {
+        MediaTask stage = stageTasksOfThreeChunks("vid-ended-early").get(0);
+        ObjectStorage.of("file://" + root)
+                .deleteRecursively(OutputLayout.stagingPrefix("vid-ended-early"));
+
+        Routed second = stageChunks(stage, () -> {});
+
+        assertThat(second.tasks()).isEmpty();
+        assertThat(second.failures()).isEmpty();
+        assertThat(root.resolve(OutputLayout.stagingPrefix("vid-ended-early")))
+                .satisfiesAnyOf(
+                        d -> assertThat(d).doesNotExist(),
+                        d -> assertThat(Files.walk(d).filter(Files::isRegularFile)).isEmpty());
+    }
+
     @Test
     void aVideoThatEndsBeforeItsFirstChunkIsEncodedIsNotStaged() throws Exception {
         MediaTask stage = stageTasksOfThreeChunks("vid-ended").get(1);
