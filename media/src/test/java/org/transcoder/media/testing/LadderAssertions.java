@@ -626,6 +626,14 @@ public final class LadderAssertions {
         softly.assertThat(a.stream().codec()).as("audio codec").isEqualTo("aac");
         softly.assertThat(a.stream().profile()).as("audio AAC profile").isEqualTo("LC");
         softly.assertThat(a.stream().channels()).as("audio channels").isEqualTo(2);
+        // The master's EXT-X-MEDIA CHANNELS is what the audio holds (RFC 8216 4.3.4.1).
+        for (AlternativeRendition m : ladder.master().alternativeRenditions()) {
+            if (m.type() == MediaType.AUDIO) {
+                softly.assertThat(m.channels().map(io.lindstrom.m3u8.model.Channels::count))
+                        .as("master: EXT-X-MEDIA CHANNELS of %s vs the audio's", m.name())
+                        .contains(a.stream().channels());
+            }
+        }
         for (HlsLadder.Rung rung : ladder.rungs()) {
             softly.assertThat(a.duration())
                     .as(

@@ -123,6 +123,22 @@ class LadderAssertionsTest {
     }
 
     @Test
+    void aMasterDeclaringOtherAudioChannelsIsCaught(@TempDir Path out) throws Exception {
+        writeLadder(out, 25, 25);
+        rewriteMaster(out, true);
+        Path master = out.resolve("master.m3u8");
+        String text = Files.readString(master);
+        assertThat(text).contains("CHANNELS=\"2\"");
+        Files.writeString(master, text.replace("CHANNELS=\"2\"", "CHANNELS=\"6\""));
+
+        assertThat(LadderAssertions.problems(out, source))
+                .filteredOn(p -> !NO_IFRAME_PLAYLIST.matcher(p).find())
+                .singleElement()
+                .asString()
+                .contains("EXT-X-MEDIA CHANNELS");
+    }
+
+    @Test
     void undeclaredColoursAreCaught(@TempDir Path out) throws Exception {
         // What ffmpeg writes by default: no colour description, which players guess by size.
         writeLadder(out, 25, 25, "");
