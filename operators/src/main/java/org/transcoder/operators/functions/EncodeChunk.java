@@ -85,10 +85,11 @@ public class EncodeChunk extends MediaTaskFunction {
         List<EncodedSegment> segments =
                 encoder.encode(staged, chunk, task.getTimelineOrigin(), spec, out);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        if (videoEndedMeanwhile(task)) {
+        if (FirstChunkWait.stagingGone(storage, task)) {
             return ended(task, attempt);
         }
         List<SegmentInfo> infos = new ArrayList<>();
+        List<String> segmentKeys = new ArrayList<>();
         int frames = 0;
         for (EncodedSegment s : segments) {
             String dir = s.rendition() + "/";
@@ -99,8 +100,9 @@ public class EncodeChunk extends MediaTaskFunction {
                     OutputLayout.segmentPath(
                             task.getGeneration(), s.segmentFile().getFileName().toString());
             upload(OutputLayout.videoFile(task.getVideoId(), dir + s.initName()), s.initFile());
-            uploadAndRemove(
-                    OutputLayout.videoFile(task.getVideoId(), dir + segment), s.segmentFile());
+            String segmentKey = OutputLayout.videoFile(task.getVideoId(), dir + segment);
+            uploadAndRemove(segmentKey, s.segmentFile());
+            segmentKeys.add(segmentKey);
             infos.add(
                     SegmentInfo.of(
                             s.rendition(),
@@ -113,14 +115,12 @@ public class EncodeChunk extends MediaTaskFunction {
                             s.codecs()));
             frames = Math.max(frames, s.frames());
         }
-        if (videoEndedMeanwhile(task)) {
+        if (FirstChunkWait.stagingGone(storage, task)) {
             // Ended while the segments were written: the end's deletion may have run before they
             // were. The segments are this upload's (their keys carry its generation); the inits are
             // named by content, and another upload of the video may list the same one.
-            for (SegmentInfo s : infos) {
-                storage.deleteRecursively(
-                        OutputLayout.videoFile(
-                                task.getVideoId(), s.getRendition() + "/" + s.getUri()));
+            for (String key : segmentKeys) {
+                storage.deleteRecursively(key);
             }
             return ended(task, attempt);
         }
@@ -129,20 +129,11 @@ public class EncodeChunk extends MediaTaskFunction {
     }
 
     /**
-     * Whether the chunk's video ended (FAILED, by another chunk's failure) while it was encoded:
-     * the end removes the video's staging, this chunk's staged input with it, before its outputs. A
-     * chunk then writes nothing into a video that is gone; its encode beside the failing chunk (the
-     * second beside the first, any two later ones) cannot be stopped, but its segments are not left
-     * behind.
+     * The result of a chunk whose video ended (FAILED, by another chunk's failure) while it was
+     * encoded ({@link FirstChunkWait#stagingGone}: the end removes the video's staging before its
+     * outputs). Its encode beside the failing chunk (the second beside the first, any two later
+     * ones) cannot be stopped, but it writes nothing into the video that is gone.
      */
-    private boolean videoEndedMeanwhile(MediaTask task) {
-        try {
-            return !storage.exists(task.getInput());
-        } catch (RuntimeException e) {
-            return false; // Storage trouble shows (and is retried) in the uploads.
-        }
-    }
-
     private static TaskResult ended(MediaTask task, int attempt) {
         return TaskResult.failure(
                 task,

@@ -196,6 +196,10 @@ class EncodeChunkTest {
     void aChunkWhoseVideoEndsWhileItEncodesLeavesNothing() throws Exception {
         FakeEncoder.BEHAVIOUR.put("vid-ended", Behaviour.BLOCK);
         open(1);
+        // Its video's first chunk is staged (and encoding elsewhere); the second encodes here.
+        Path first = root.resolve(OutputLayout.stagedChunk("vid-ended", 0, 0));
+        Files.createDirectories(first.getParent());
+        Files.writeString(first, "chunk 0");
         run(task("vid-ended", 1, 0));
         assertThat(FakeEncoder.started.await(10, TimeUnit.SECONDS)).isTrue();
 
