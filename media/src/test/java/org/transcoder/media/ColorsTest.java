@@ -139,9 +139,8 @@ class ColorsTest {
      */
     private static int[] readBack(Path file) throws Exception {
         Ffprobe.VideoStream p = Ffprobe.video(file).orElseThrow();
-        boolean rgb = p.pixFmt().matches("(rgb|bgr|gbr).*");
-        boolean hd =
-                Math.max(p.width(), p.height()) > 1024 || Math.min(p.width(), p.height()) >= 720;
+        boolean rgb = LadderAssertions.isRgb(p);
+        boolean hd = LadderAssertions.playersAssumeBt709(p);
         String matrix =
                 switch (p.colorSpace()) {
                     case "bt709" -> "bt709";

@@ -70,7 +70,7 @@ public final class VideoFilters {
      */
     public static String graph(String input, EncodeSpec spec, List<String> head) {
         List<Rendition> renditions = spec.renditions();
-        String[] colors = colors(spec.colors());
+        ColorTags colors = spec.colors();
         StringBuilder g = new StringBuilder(input);
         g.append(head.isEmpty() ? "null" : String.join(",", head));
         int n = renditions.size();
@@ -95,38 +95,30 @@ public final class VideoFilters {
     }
 
     /**
-     * The scaler's matrix option and the frame properties every rung declares ({@link ColorTags}):
-     * set on the frames, because FFmpeg's encoders take them from the frames (the encoder's own
-     * -color_trc and -color_primaries were not written). Empty for specs without colours.
+     * One rung's scaler. With colours ({@link ColorTags}; null in specs from before them): an RGB
+     * source becomes YUV with the BT.709 matrix its rungs declare, not swscale's default BT.601
+     * (YUV keeps its matrix: the scaler converts only the range), and the declaration is set on the
+     * frames, because FFmpeg's encoders take it from the frames (their own -color_trc and
+     * -color_primaries were not written).
      */
-    private static String[] colors(ColorTags c) {
-        if (c == null) {
-            return new String[] {"", ""};
-        }
-        // RGB sources become YUV in the scalers: with the BT.709 matrix their rungs declare, not
-        // swscale's default BT.601. YUV keeps its matrix (the scaler converts only the range).
-        String matrix = c.convertsToBt709() ? ":out_color_matrix=bt709" : "";
-        String tags =
-                ",setparams=color_primaries="
-                        + c.primaries()
-                        + ":color_trc="
-                        + c.transfer()
-                        + ":colorspace="
-                        + c.matrix()
-                        + ":range="
-                        + ColorTags.RANGE;
-        return new String[] {matrix, tags};
-    }
-
-    private static String scale(Rendition r, String[] colors) {
+    private static String scale(Rendition r, ColorTags c) {
         // Limited range: full-range (yuvj) phone video would otherwise stay full range.
-        return "scale="
-                + r.width()
-                + ":"
-                + r.height()
-                + ":flags=bicubic:out_range=tv"
-                + colors[0]
-                + ",setsar=1,format=yuv420p"
-                + colors[1];
+        String s = "scale=" + r.width() + ":" + r.height() + ":flags=bicubic:out_range=tv";
+        if (c != null && c.convertsToBt709()) {
+            s += ":out_color_matrix=bt709";
+        }
+        s += ",setsar=1,format=yuv420p";
+        if (c != null) {
+            s +=
+                    ",setparams=color_primaries="
+                            + c.primaries()
+                            + ":color_trc="
+                            + c.transfer()
+                            + ":colorspace="
+                            + c.matrix()
+                            + ":range="
+                            + ColorTags.RANGE;
+        }
+        return s;
     }
 }

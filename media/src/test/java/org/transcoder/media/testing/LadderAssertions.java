@@ -201,10 +201,8 @@ public final class LadderAssertions {
     private static void checkColors(SoftAssertions softly, HlsLadder ladder, Source src) {
         Ffprobe.VideoStream v = src.video();
         boolean hdr = List.of("smpte2084", "arib-std-b67").contains(v.colorTransfer());
-        boolean rgb =
-                v.colorSpace().equals("gbr") || v.pixFmt().matches("(rgb|bgr|gbr|argb|abgr).*");
-        boolean hd =
-                Math.max(v.width(), v.height()) > 1024 || Math.min(v.width(), v.height()) >= 720;
+        boolean rgb = isRgb(v);
+        boolean hd = playersAssumeBt709(v);
         String sd = v.height() == 576 || v.height() == 288 ? "bt470bg" : "smpte170m";
         String matrix =
                 hdr || rgb
@@ -242,6 +240,19 @@ public final class LadderAssertions {
                     .isNotIn("unknown", "smpte2084", "arib-std-b67")
                     .isEqualTo(ladder.rungs().get(0).stream().colorTransfer());
         }
+    }
+
+    /** Whether a video stream holds RGB pictures (not YUV). */
+    public static boolean isRgb(Ffprobe.VideoStream v) {
+        return v.colorSpace().equals("gbr") || v.pixFmt().matches("(rgb|bgr|gbr|argb|abgr).*");
+    }
+
+    /**
+     * Whether players take an undeclared video stream of this size as BT.709 (from HD up; BT.601
+     * below).
+     */
+    public static boolean playersAssumeBt709(Ffprobe.VideoStream v) {
+        return Math.max(v.width(), v.height()) > 1024 || Math.min(v.width(), v.height()) >= 720;
     }
 
     private static boolean declared(String value) {
