@@ -432,7 +432,7 @@ public class AssembleVideo
             throws Exception {
         publication.setRecord(record);
         publication.setPriority(p.getPriority());
-        // The staging goes before the video's outputs: a chunk still encoding sees its input gone
+        // The staging goes before the video's outputs: a chunk still encoding sees it gone
         // and removes what it wrote after them (EncodeChunk).
         publication.getDeletePrefixes().add(0, OutputLayout.stagingPrefix(p.getVideoId()));
         ctx.output(Outputs.PUBLICATIONS, publication);
