@@ -556,6 +556,10 @@ class AssembleVideoTest {
                         .reduce((a, b) -> b)
                         .orElseThrow();
         assertThat(end.getDeleteKeys()).startsWith(OutputLayout.videoFile(id, OutputLayout.MASTER));
+        // The staging before the outputs: a chunk still encoding sees it gone and writes nothing
+        // after the outputs are deleted (EncodeChunk).
+        assertThat(end.getDeletePrefixes())
+                .containsExactly(OutputLayout.stagingPrefix(id), OutputLayout.videoPrefix(id));
         assertThat(root.resolve("videos/" + id)).doesNotExist();
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
